@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace FieldSync.Functions.Http;
+
+public sealed partial class RecordsFunctions
+{
+    /// <summary>Reads one record with its version as ETag; a deleted or unknown id is "Record Not Found".</summary>
+    [Function(nameof(GetRecord))]
+    public async Task<IActionResult> GetRecord(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "records/{table}/{id}")] HttpRequest req, string table, string id)
+    {
+        var (caller, denied) = await guard.AuthorizeAsync(req, WriterRoles);
+        if (caller is null)
+        {
+            return denied!;
+        }
+        var result = await records.GetAsync(table, id, req.HttpContext.RequestAborted);
+        if (!result.Succeeded)
+        {
+            return ApiResults.FromFailure(result);
+        }
+        if (ETags.TryParseIfMatch(req.Headers.IfNoneMatch.ToString(), out var seen) && seen.Version == result.Record!.Version)
+        {
+            var notModified = new EmptyResult(StatusCodes.Status304NotModified);
+            notModified.Headers["ETag"] = ETags.Format(result.Record.Version);
+            return notModified;
+        }
+        return ApiResults.Record(StatusCodes.Status200OK, result.Record!);
+    }
+}

@@ -1,0 +1,48 @@
+using FieldSync.Core.Records;
+using FieldSync.Core.Schema;
+using FieldSync.Core.Security;
+using FieldSync.Functions.Http;
+using FieldSync.Storage;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FieldSync.Functions;
+
+/// <summary>
+/// Every FieldSync service, registered in one place. The Azure Functions app (Program.cs) and the local host
+/// both call <see cref="AddFieldSync"/>, so they run the same code with the same wiring.
+/// </summary>
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddFieldSync(this IServiceCollection services, IConfiguration configuration)
+    {
+        // A test or the local host may register its own clock first (to move time); otherwise the system clock.
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Configuration problems stop the app at start-up with the reason, not on the first request.
+        var schemaPath = configuration["FieldSync:SchemaPath"];
+        var schema = string.IsNullOrEmpty(schemaPath) ? SchemaCatalog.LoadDefault() : SchemaCatalog.LoadFile(schemaPath);
+        services.AddSingleton(schema);
+
+        var auth = new AuthOptions();
+        configuration.GetSection(AuthOptions.SectionName).Bind(auth);
+        auth.Validate();
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(auth));
+        services.AddSingleton<CallerAuthenticator>();
+        services.AddSingleton<RequestGuard>();
+
+        services.AddFieldSyncStorage(configuration);
+        services.AddSingleton<RecordService>();
+        return services;
+    }
+
+    /// <summary>Application Insights for the isolated worker (Azure only; the local host does not call it).</summary>
+    public static IServiceCollection AddFieldSyncTelemetry(this IServiceCollection services)
+    {
+        services.AddApplicationInsightsTelemetryWorkerService();
+        services.ConfigureFunctionsApplicationInsights();
+        return services;
+    }
+}

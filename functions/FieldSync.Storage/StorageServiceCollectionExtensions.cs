@@ -1,0 +1,51 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Queues;
+using FieldSync.Core.Records;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FieldSync.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the Azure Storage clients and stores. Storage is the function app's own
+    /// <c>AzureWebJobsStorage</c>: a connection string locally, or <c>AzureWebJobsStorage__tableServiceUri</c> /
+    /// <c>__queueServiceUri</c> with managed identity in Azure (no keys).
+    /// </summary>
+    public static IServiceCollection AddFieldSyncStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = new StorageOptions();
+        configuration.GetSection("FieldSync:Storage").Bind(options);
+        var section = configuration.GetSection("AzureWebJobsStorage");
+        options.ConnectionString ??= section.Value;
+        if (options.TableServiceUri is null && section["tableServiceUri"] is { } tableUri)
+        {
+            options.TableServiceUri = new Uri(tableUri);
+        }
+        if (options.QueueServiceUri is null && section["queueServiceUri"] is { } queueUri)
+        {
+            options.QueueServiceUri = new Uri(queueUri);
+        }
+        if (string.IsNullOrEmpty(options.ConnectionString) && (options.TableServiceUri is null || options.QueueServiceUri is null))
+        {
+            throw new InvalidOperationException(
+                "No storage configured: set AzureWebJobsStorage to a connection string, or AzureWebJobsStorage__tableServiceUri and AzureWebJobsStorage__queueServiceUri for managed identity.");
+        }
+
+        services.AddSingleton(options);
+        TokenCredential? credential = string.IsNullOrEmpty(options.ConnectionString) ? new DefaultAzureCredential() : null;
+        services.AddSingleton(_ => credential is null
+            ? new TableServiceClient(options.ConnectionString)
+            : new TableServiceClient(options.TableServiceUri, credential));
+        // Queue-triggered functions read Base64 messages, so every client we enqueue with writes Base64.
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        services.AddSingleton(_ => credential is null
+            ? new QueueServiceClient(options.ConnectionString, queueOptions)
+            : new QueueServiceClient(options.QueueServiceUri, credential, queueOptions));
+        services.AddSingleton<IRecordStore, TableRecordStore>();
+        return services;
+    }
+}

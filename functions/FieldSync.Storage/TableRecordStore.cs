@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using FieldSync.Core.Records;
+using FieldSync.Core.Schema;
+
+namespace FieldSync.Storage;
+
+/// <summary>
+/// Records in one Azure table: PartitionKey = table name, RowKey = record id, system fields as
+/// <c>_version</c>, <c>_modifiedOn</c>, <c>_modifiedBy</c>, <c>_deleted</c> (column names cannot start with '_'),
+/// and each column as a typed property. Decimal and date values are stored as invariant text because Azure
+/// Tables has no exact decimal or date-only type.
+/// </summary>
+public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog schema, StorageOptions options) : IRecordStore
+{
+    private const string VersionProperty = "_version";
+    private const string ModifiedOnProperty = "_modifiedOn";
+    private const string ModifiedByProperty = "_modifiedBy";
+    private const string DeletedProperty = "_deleted";
+
+    private readonly TableClient recordsTable = service.GetTableClient(options.TablePrefix + "records");
+    private readonly Lazy<Task> created = new(() => service.GetTableClient(options.TablePrefix + "records").CreateIfNotExistsAsync());
+
+    public async Task<StoredRecord?> GetAsync(string table, string id, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var response = await recordsTable.GetEntityIfExistsAsync<TableEntity>(table, id, cancellationToken: cancellationToken);
+        return response.HasValue ? new StoredRecord(ToRecord(response.Value!), response.Value!.ETag.ToString()) : null;
+    }
+
+    public async Task<bool> TryInsertAsync(Record record, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        try
+        {
+            await recordsTable.AddEntityAsync(ToEntity(record), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> TryReplaceAsync(Record record, string etag, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        try
+        {
+            await recordsTable.UpdateEntityAsync(ToEntity(record), new ETag(etag), TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    public async Task<RecordPage> ListAsync(string table, int pageSize, string? continuation, bool includeDeleted, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var token = continuation is null ? null : DecodeContinuation(table, continuation);
+        var filter = includeDeleted
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {table}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {table} and {DeletedProperty} eq {false}");
+        var records = new List<Record>(pageSize);
+        // The service may return an empty page with a continuation when a filter skips rows; follow it a
+        // few times so callers rarely see empty pages, but never loop unboundedly inside one request.
+        for (var hop = 0; hop < 5; hop++)
+        {
+            await foreach (var page in recordsTable.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(token, pageSize))
+            {
+                records.AddRange(page.Values.Select(ToRecord));
+                token = page.ContinuationToken;
+                break;
+            }
+            if (records.Count > 0 || token is null)
+            {
+                break;
+            }
+        }
+        return new RecordPage(records, token is null ? null : EncodeContinuation(table, token));
+    }
+
+    private static string EncodeContinuation(string table, string token)
+        => Convert.ToBase64String(Encoding.UTF8.GetBytes(table + "\n" + token)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string DecodeContinuation(string table, string continuation)
+    {
+        try
+        {
+            var base64 = continuation.Replace('-', '+').Replace('_', '/');
+            base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+            var newline = text.IndexOf('\n', StringComparison.Ordinal);
+            if (newline > 0 && text[..newline] == table && newline < text.Length - 1)
+            {
+                return text[(newline + 1)..];
+            }
+        }
+        catch (FormatException)
+        {
+        }
+        throw new InvalidContinuationException("The continuation token is not one this listing returned.");
+    }
+
+    private static TableEntity ToEntity(Record record)
+    {
+        var entity = new TableEntity(record.Table, record.Id)
+        {
+            [VersionProperty] = record.Version,
+            [ModifiedOnProperty] = record.ModifiedOn,
+            [ModifiedByProperty] = record.ModifiedBy,
+            [DeletedProperty] = record.Deleted,
+        };
+        foreach (var (name, value) in record.Values)
+        {
+            entity[name] = value switch
+            {
+                decimal m => m.ToString(CultureInfo.InvariantCulture),
+                DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                _ => value,
+            };
+        }
+        return entity;
+    }
+
+    private Record ToRecord(TableEntity entity)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (schema.TryGetTable(entity.PartitionKey, out var tableSchema))
+        {
+            foreach (var column in tableSchema.Columns.Values)
+            {
+                if (entity.TryGetValue(column.Name, out var raw) && raw is not null)
+                {
+                    values[column.Name] = FromStorage(column.Type, raw);
+                }
+            }
+        }
+        return new Record(
+            entity.PartitionKey,
+            entity.RowKey,
+            entity.GetInt64(VersionProperty) ?? 0,
+            entity.GetDateTimeOffset(ModifiedOnProperty) ?? DateTimeOffset.MinValue,
+            entity.GetString(ModifiedByProperty) ?? string.Empty,
+            entity.GetBoolean(DeletedProperty) ?? false,
+            values);
+    }
+
+    /// <summary>Converts a stored property back to the column's value type; tolerates an older column type where it can.</summary>
+    private static object? FromStorage(ColumnType type, object raw) => type switch
+    {
+        ColumnType.Decimal => raw is string s ? decimal.Parse(s, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture) : Convert.ToDecimal(raw, CultureInfo.InvariantCulture),
+        ColumnType.Date => raw is string d ? DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+        ColumnType.Integer => Convert.ToInt64(raw, CultureInfo.InvariantCulture),
+        ColumnType.Choice => Convert.ToInt32(raw, CultureInfo.InvariantCulture),
+        ColumnType.Double => Convert.ToDouble(raw, CultureInfo.InvariantCulture),
+        ColumnType.DateTime => raw is DateTimeOffset dto ? dto.ToUniversalTime() : raw is DateTime dt ? new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)) : null,
+        _ => raw,
+    };
+}
