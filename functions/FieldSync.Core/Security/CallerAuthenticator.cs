@@ -23,7 +23,7 @@ public sealed class CallerAuthenticator
     private readonly JsonWebTokenHandler handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters? jwtParameters;
 
-    public CallerAuthenticator(IOptions<AuthOptions> options, TimeProvider clock)
+    public CallerAuthenticator(IOptions<AuthOptions> options)
     {
         this.options = options.Value;
         this.options.Validate();
@@ -40,11 +40,6 @@ public sealed class CallerAuthenticator
                 ClockSkew = TimeSpan.FromMinutes(2),
                 NameClaimType = JwtRegisteredClaimNames.Sub,
                 RoleClaimType = LocalTokens.RoleClaim,
-                LifetimeValidator = (notBefore, expires, _, p) =>
-                {
-                    var now = clock.GetUtcNow().UtcDateTime;
-                    return (notBefore is null || notBefore <= now + p.ClockSkew) && expires is not null && expires > now - p.ClockSkew;
-                },
             };
         }
     }
@@ -72,7 +67,7 @@ public sealed class CallerAuthenticator
         {
             return AuthResult.Fail(result.Exception switch
             {
-                SecurityTokenExpiredException => "The bearer token has expired.",
+                SecurityTokenExpiredException or SecurityTokenInvalidLifetimeException or SecurityTokenNotYetValidException => "The bearer token has expired or is not valid yet.",
                 SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "The bearer token's signature is not valid.",
                 SecurityTokenInvalidAudienceException => "The bearer token is for another audience.",
                 SecurityTokenInvalidIssuerException => "The bearer token is from another issuer.",
