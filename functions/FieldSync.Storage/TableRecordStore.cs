@@ -62,9 +62,13 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
     {
         await created.Value;
         var token = continuation is null ? null : DecodeContinuation(table, continuation);
-        var filter = includeDeleted
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {table}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {table} and {DeletedProperty} eq {false}");
+        // Only the partition key is a caller value (and CreateQueryFilter quotes it); the property name must
+        // stay unquoted, so the deleted clause is appended as text.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {table}");
+        if (!includeDeleted)
+        {
+            filter += $" and {DeletedProperty} eq false";
+        }
         var records = new List<Record>(pageSize);
         // The service may return an empty page with a continuation when a filter skips rows; follow it a
         // few times so callers rarely see empty pages, but never loop unboundedly inside one request.

@@ -225,7 +225,7 @@ public sealed partial class SchemaCatalog
             {
                 foreach (var o in optionsElement.EnumerateArray())
                 {
-                    if (o.ValueKind == JsonValueKind.Object && o.TryGetProperty("value", out var ov) && ov.TryGetInt32(out var value)
+                    if (o.ValueKind == JsonValueKind.Object && o.TryGetProperty("value", out var ov) && ov.ValueKind == JsonValueKind.Number && ov.TryGetInt32(out var value)
                         && OptionalString(o, "label") is { } label)
                     {
                         if (options.Any(x => x.Value == value))

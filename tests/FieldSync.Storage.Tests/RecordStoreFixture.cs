@@ -1,0 +1,25 @@
+using Azure.Data.Tables;
+using FieldSync.Core.Records;
+using FieldSync.Core.Schema;
+using FieldSync.Testing;
+
+namespace FieldSync.Storage.Tests;
+
+/// <summary>One Azurite for the assembly; every test gets its own table prefix so no state is shared.</summary>
+[CollectionDefinition(Name)]
+public sealed class AzuriteGroup : ICollectionFixture<AzuriteFixture>
+{
+    public const string Name = "azurite";
+}
+
+public static class Stores
+{
+    public static readonly SchemaCatalog Schema = SchemaCatalog.LoadDefault();
+
+    public static RecordService NewService(AzuriteFixture azurite, TimeProvider? clock = null)
+    {
+        var options = new StorageOptions { TablePrefix = "t" + Guid.NewGuid().ToString("N")[..12] };
+        var store = new TableRecordStore(new TableServiceClient(azurite.ConnectionString), Schema, options);
+        return new RecordService(Schema, store, clock ?? TimeProvider.System);
+    }
+}
