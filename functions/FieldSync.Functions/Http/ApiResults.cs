@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using FieldSync.Core.Records;
 using Microsoft.AspNetCore.Http;
@@ -17,7 +18,8 @@ public sealed class JsonWriterResult(int statusCode, Action<Utf8JsonWriter> writ
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Relaxed escaping: the body is served as JSON, never embedded in HTML, so apostrophes and '+' stay readable.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             write(writer);
         }
