@@ -1,6 +1,7 @@
 using FieldSync.Core.Records;
 using FieldSync.Core.Schema;
 using FieldSync.Core.Security;
+using FieldSync.Core.Sync;
 using FieldSync.Functions.Http;
 using FieldSync.Storage;
 using Microsoft.Azure.Functions.Worker;
@@ -20,6 +21,7 @@ public static class ServiceRegistration
     {
         // A test or the local host may register its own clock first (to move time); otherwise the system clock.
         services.TryAddSingleton(TimeProvider.System);
+        services.AddLogging();
 
         // Configuration problems stop the app at start-up with the reason, not on the first request.
         var schemaPath = configuration["FieldSync:SchemaPath"];
@@ -35,6 +37,10 @@ public static class ServiceRegistration
 
         services.AddFieldSyncStorage(configuration);
         services.AddSingleton<RecordService>();
+        services.AddSingleton<ScopeEvaluator>();
+        services.AddSingleton<ScopeMaintainer>();
+        services.AddSingleton<FeedFanOut>();
+        services.AddSingleton<PullService>();
         return services;
     }
 

@@ -46,6 +46,12 @@ public static class StorageServiceCollectionExtensions
             ? new QueueServiceClient(options.ConnectionString, queueOptions)
             : new QueueServiceClient(options.QueueServiceUri, credential, queueOptions));
         services.AddSingleton<IRecordStore, TableRecordStore>();
+        services.AddSingleton<FieldSync.Core.Sync.IFeedStore, TableFeedStore>();
+        services.AddSingleton<FieldSync.Core.Sync.IProfileStore, TableProfileStore>();
+        services.AddSingleton<FieldSync.Core.Sync.IDeviceRegistry, TableDeviceRegistry>();
+        services.AddSingleton<QueueFeedWork>();
+        services.AddSingleton<FieldSync.Core.Sync.IFeedWork>(sp => sp.GetRequiredService<QueueFeedWork>());
+        services.AddSingleton<IRecordChangeNotifier>(sp => sp.GetRequiredService<QueueFeedWork>());
         return services;
     }
 }

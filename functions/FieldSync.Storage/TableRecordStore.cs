@@ -33,12 +33,19 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
     public async Task<bool> TryInsertAsync(Record record, CancellationToken cancellationToken)
     {
         await created.Value;
+        // The record and its fan-out marker commit together (same partition), so a crash before the change
+        // is fanned out to the offline buckets can never lose it: the sweeper finds the marker.
+        TableTransactionAction[] actions =
+        [
+            new(TableTransactionActionType.Add, ToEntity(record)),
+            new(TableTransactionActionType.UpsertReplace, Marker(record)),
+        ];
         try
         {
-            await recordsTable.AddEntityAsync(ToEntity(record), cancellationToken);
+            await recordsTable.SubmitTransactionAsync(actions, cancellationToken);
             return true;
         }
-        catch (RequestFailedException ex) when (ex.Status == 409)
+        catch (TableTransactionFailedException ex) when (ex.Status == 409)
         {
             return false;
         }
@@ -47,16 +54,78 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
     public async Task<bool> TryReplaceAsync(Record record, string etag, CancellationToken cancellationToken)
     {
         await created.Value;
+        TableTransactionAction[] actions =
+        [
+            new(TableTransactionActionType.UpdateReplace, ToEntity(record), new ETag(etag)),
+            new(TableTransactionActionType.UpsertReplace, Marker(record)),
+        ];
         try
         {
-            await recordsTable.UpdateEntityAsync(ToEntity(record), new ETag(etag), TableUpdateMode.Replace, cancellationToken);
+            await recordsTable.SubmitTransactionAsync(actions, cancellationToken);
             return true;
         }
-        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        catch (TableTransactionFailedException ex) when (ex.Status is 412 or 404)
         {
             return false;
         }
     }
+
+    public async Task<string?> GetFanOutMarkerAsync(string table, string id, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var marker = await recordsTable.GetEntityIfExistsAsync<TableEntity>(table, MarkerPrefix + id, ["PartitionKey"], cancellationToken);
+        return marker.HasValue ? marker.Value!.ETag.ToString() : null;
+    }
+
+    public async Task CompleteFanOutAsync(string table, string id, string markerETag, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        try
+        {
+            // Only the marker we saw: a write that came after it left a new marker, whose fan-out is still due.
+            await recordsTable.DeleteEntityAsync(table, MarkerPrefix + id, new ETag(markerETag), cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ListPendingFanOutAsync(string table, DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey ge {MarkerPrefix} and RowKey lt {MarkerEnd} and At lt {olderThan}");
+        var ids = new List<string>();
+        await foreach (var marker in recordsTable.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            ids.Add(marker.RowKey[MarkerPrefix.Length..]);
+        }
+        return ids;
+    }
+
+    public async IAsyncEnumerable<Record> QueryLiveAsync(string table, string? column, string? value,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey lt {MarkerPrefix}") + $" and {DeletedProperty} eq false";
+        if (column is not null)
+        {
+            // Column names are schema-validated identifiers; the value is an OData string literal (quotes doubled).
+            filter += $" and {column} eq '{value?.Replace("'", "''", StringComparison.Ordinal)}'";
+        }
+        await foreach (var entity in recordsTable.QueryAsync<TableEntity>(filter, 1000, cancellationToken: cancellationToken))
+        {
+            yield return ToRecord(entity);
+        }
+    }
+
+    private const string MarkerPrefix = "~pending|";
+    private const string MarkerEnd = "~pending}";
+
+    private static TableEntity Marker(Record record) => new(record.Table, MarkerPrefix + record.Id)
+    {
+        ["At"] = record.ModifiedOn,
+        ["Version"] = record.Version,
+    };
 
     public async Task<RecordPage> ListAsync(string table, int pageSize, string? continuation, bool includeDeleted, CancellationToken cancellationToken)
     {
@@ -64,7 +133,8 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
         var token = continuation is null ? null : DecodeContinuation(table, continuation);
         // Only the partition key is a caller value (and CreateQueryFilter quotes it); the property name must
         // stay unquoted, so the deleted clause is appended as text.
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {table}");
+        // Fan-out markers share the partition; their row keys start with '~', which ids cannot contain.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey lt {MarkerPrefix}");
         if (!includeDeleted)
         {
             filter += $" and {DeletedProperty} eq false";

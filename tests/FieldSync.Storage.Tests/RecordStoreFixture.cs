@@ -20,6 +20,8 @@ public static class Stores
     {
         var options = new StorageOptions { TablePrefix = "t" + Guid.NewGuid().ToString("N")[..12] };
         var store = new TableRecordStore(new TableServiceClient(azurite.ConnectionString), Schema, options);
-        return new RecordService(Schema, store, clock ?? TimeProvider.System);
+        var queues = new Azure.Storage.Queues.QueueServiceClient(azurite.ConnectionString,
+            new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
+        return new RecordService(Schema, store, clock ?? TimeProvider.System, new QueueFeedWork(queues));
     }
 }

@@ -37,6 +37,27 @@ public interface IRecordStore
     /// an unreadable token throws <see cref="InvalidContinuationException"/>.
     /// </summary>
     Task<RecordPage> ListAsync(string table, int pageSize, string? continuation, bool includeDeleted, CancellationToken cancellationToken);
+
+    /// <summary>Live records of a table, optionally only those whose <paramref name="column"/> equals <paramref name="value"/>.</summary>
+    IAsyncEnumerable<Record> QueryLiveAsync(string table, string? column, string? value, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every insert and replace also writes a fan-out marker for the record, atomically. The marker's ETag, or null
+    /// when no fan-out is pending.
+    /// </summary>
+    Task<string?> GetFanOutMarkerAsync(string table, string id, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the marker if it is still the one with <paramref name="markerETag"/> (a newer write keeps its own).</summary>
+    Task CompleteFanOutAsync(string table, string id, string markerETag, CancellationToken cancellationToken);
+
+    /// <summary>Ids whose fan-out marker is older than <paramref name="olderThan"/>: their fan-out was lost or is stuck.</summary>
+    Task<IReadOnlyList<string>> ListPendingFanOutAsync(string table, DateTimeOffset olderThan, CancellationToken cancellationToken);
+}
+
+/// <summary>Tells the change feed that a record was written (the fan-out queue). Best effort: the marker is the safety net.</summary>
+public interface IRecordChangeNotifier
+{
+    Task RecordChangedAsync(string table, string id, CancellationToken cancellationToken);
 }
 
 public sealed class InvalidContinuationException(string message) : Exception(message);

@@ -8,7 +8,7 @@ namespace FieldSync.Core.Records;
 /// Every write assigns the next version (strictly increasing per id, tombstones included), the server time
 /// and the writer; updates and deletes are conditional on the version the caller last saw.
 /// </summary>
-public sealed class RecordService(SchemaCatalog schema, IRecordStore store, TimeProvider clock)
+public sealed class RecordService(SchemaCatalog schema, IRecordStore store, TimeProvider clock, IRecordChangeNotifier notifier)
 {
     /// <summary>Azure Tables caps an entity at 1 MiB; we stay well under it so system fields always fit.</summary>
     public const int MaxRecordBytes = 900 * 1024;
@@ -76,6 +76,7 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         var record = new Record(table.Name, id, 1, clock.GetUtcNow(), userId, false, clean);
         if (await store.TryInsertAsync(record, cancellationToken))
         {
+            await NotifyAsync(record, cancellationToken);
             return new RecordResult(RecordOutcome.Created, record);
         }
 
@@ -87,9 +88,12 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
             return new RecordResult(RecordOutcome.AlreadyExists, existing?.Record, Detail: $"A {table.Name} with id '{id}' already exists.");
         }
         var revived = record with { Version = existing.Record.Version + 1 };
-        return await store.TryReplaceAsync(revived, existing.ETag, cancellationToken)
-            ? new RecordResult(RecordOutcome.Created, revived)
-            : new RecordResult(RecordOutcome.AlreadyExists, Detail: $"A {table.Name} with id '{id}' was created concurrently.");
+        if (!await store.TryReplaceAsync(revived, existing.ETag, cancellationToken))
+        {
+            return new RecordResult(RecordOutcome.AlreadyExists, Detail: $"A {table.Name} with id '{id}' was created concurrently.");
+        }
+        await NotifyAsync(revived, cancellationToken);
+        return new RecordResult(RecordOutcome.Created, revived);
     }
 
     public async Task<RecordResult> GetAsync(string table, string id, CancellationToken cancellationToken)
@@ -225,6 +229,7 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
             var written = next! with { Version = current.Version + 1, ModifiedOn = clock.GetUtcNow(), ModifiedBy = userId };
             if (await store.TryReplaceAsync(written, stored.ETag, cancellationToken))
             {
+                await NotifyAsync(written, cancellationToken);
                 return new RecordResult(success, written);
             }
             // Someone wrote between our read and our write. With a version condition that write has moved the
@@ -237,6 +242,18 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
                     : new RecordResult(RecordOutcome.PreconditionFailed, winner.Record,
                         Detail: $"The {table.Name} '{id}' was changed concurrently and is now at version {winner.Record.Version}.");
             }
+        }
+    }
+
+    private async Task NotifyAsync(Record record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await notifier.RecordChangedAsync(record.Table, record.Id, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The write is committed with its fan-out marker; the sweeper re-sends what this could not.
         }
     }
 

@@ -15,6 +15,9 @@ public sealed class JsonWriterResult(int statusCode, Action<Utf8JsonWriter> writ
 {
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Compress with brotli or gzip when the caller accepts it (sync payloads: bandwidth is battery).</summary>
+    public bool Compress { get; init; }
+
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -26,12 +29,23 @@ public sealed class JsonWriterResult(int statusCode, Action<Utf8JsonWriter> writ
         var response = context.HttpContext.Response;
         response.StatusCode = statusCode;
         response.ContentType = contentType;
-        response.ContentLength = buffer.WrittenCount;
         foreach (var (name, value) in Headers)
         {
             response.Headers[name] = value;
         }
-        await response.Body.WriteAsync(buffer.WrittenMemory, context.HttpContext.RequestAborted);
+        var body = buffer.WrittenMemory;
+        var encoding = Compress ? ResponseCompression.Choose(context.HttpContext.Request.Headers.AcceptEncoding.ToString()) : null;
+        if (encoding is not null && body.Length > ResponseCompression.MinimumBytes)
+        {
+            body = ResponseCompression.Encode(body, encoding);
+            response.Headers.ContentEncoding = encoding;
+        }
+        if (Compress)
+        {
+            response.Headers.Vary = "Accept-Encoding";
+        }
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, context.HttpContext.RequestAborted);
     }
 }
 

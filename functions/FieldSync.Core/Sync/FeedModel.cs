@@ -1,0 +1,107 @@
+using System.IO.Hashing;
+using System.Text;
+
+namespace FieldSync.Core.Sync;
+
+/// <summary>
+/// A scope is one ordered change feed in one storage partition: every user-scoped table of a technician's
+/// profile lives in that technician's scope; the tables every technician of a profile shares (all products,
+/// booking statuses...) live in the profile's shared scope. A bucket is one table within a scope; the device
+/// keeps one checkpoint (an op sequence number) per bucket.
+/// </summary>
+public static class ScopeIds
+{
+    public static string ForUser(string userId) => "u|" + userId;
+
+    public static string Shared(string profileId) => "s|" + profileId;
+
+    public static bool IsUserScope(string scopeId) => scopeId.StartsWith("u|", StringComparison.Ordinal);
+
+    public static string UserOf(string scopeId) => scopeId[2..];
+}
+
+public enum FeedOpKind
+{
+    Put,
+    Remove,
+}
+
+/// <summary>Per-bucket figures kept in the scope head, updated in the same transaction as the ops.</summary>
+public sealed record BucketState(string Table, long LastSeq, long Count, long Checksum, long Floor)
+{
+    public static BucketState Empty(string table) => new(table, 0, 0, 0, 0);
+}
+
+/// <summary>The head of a scope: its last op sequence and what was evaluated, plus every bucket's figures.</summary>
+public sealed record ScopeHead(
+    string ScopeId,
+    long Seq,
+    string? ProfileId,
+    string? ResourceId,
+    DateTimeOffset? EvaluatedOn,
+    IReadOnlyDictionary<string, BucketState> Buckets,
+    string ETag)
+{
+    public BucketState Bucket(string table) => Buckets.TryGetValue(table, out var b) ? b : BucketState.Empty(table);
+}
+
+/// <summary>Whether a record is in a bucket, at which version, and the lookups it had (relationships read them).</summary>
+public sealed record Member(string Table, string Id, long Version, bool In, long OpSeq, IReadOnlyDictionary<string, string> Links);
+
+/// <summary>One change to apply to a bucket: put a record (new or new version) or remove it.</summary>
+public sealed record MemberChange(string Table, string Id, FeedOpKind Kind, long Version, string? Data, IReadOnlyDictionary<string, string> Links, Member? Previous);
+
+/// <summary>An entry of a bucket's operation log.</summary>
+public sealed record FeedOp(string Table, long Seq, string Id, FeedOpKind Kind, long Version, string? Data, DateTimeOffset At);
+
+public sealed record FeedPage(IReadOnlyList<FeedOp> Ops, bool HasMore);
+
+/// <summary>What a commit records in the head besides the ops.</summary>
+public sealed record ScopeEvaluation(string ProfileId, string? ResourceId, DateTimeOffset EvaluatedOn);
+
+/// <summary>A scope known to the feed (so record changes can find the scopes to re-evaluate).</summary>
+public sealed record ScopeRegistration(string ScopeId, string ProfileId, string? UserId);
+
+/// <summary>
+/// The change feed's storage port. Each scope is one partition; a commit appends ops, updates members and the
+/// head in entity-group transactions that are conditional on the head's ETag, so two writers can never
+/// interleave their ops and a sequence number is never used twice.
+/// </summary>
+public interface IFeedStore
+{
+    Task<ScopeHead?> GetHeadAsync(string scopeId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Member>> GetMembersAsync(string scopeId, CancellationToken cancellationToken);
+
+    Task<Member?> GetMemberAsync(string scopeId, string table, string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies the changes after <paramref name="expected"/> (null: the scope does not exist yet). Returns false,
+    /// having written nothing more, when another writer moved the head first: re-read and try again.
+    /// Large commits are split into several transactions, each consistent on its own.
+    /// </summary>
+    Task<bool> CommitAsync(string scopeId, ScopeHead? expected, ScopeEvaluation evaluation, IReadOnlyList<MemberChange> changes, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Ops of one bucket with sequence above <paramref name="afterSeq"/>, in order.</summary>
+    Task<FeedPage> ReadOpsAsync(string scopeId, string table, long afterSeq, int max, CancellationToken cancellationToken);
+
+    /// <summary>Drops remove ops older than <paramref name="before"/>; raises the bucket floor so older checkpoints must resync.</summary>
+    Task<int> CompactAsync(string scopeId, DateTimeOffset before, CancellationToken cancellationToken);
+
+    Task RegisterScopeAsync(ScopeRegistration registration, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ScopeRegistration>> ListScopesAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A bucket's integrity checksum: XOR over its live records of XxHash64("id\u0000version"). XOR makes it
+/// order-free and updatable in place (add and remove are the same operation). A device computes the same over
+/// the rows it holds for the bucket and re-downloads the bucket when they differ.
+/// </summary>
+public static class BucketChecksum
+{
+    public static long Of(string id, long version)
+        => unchecked((long)XxHash64.HashToUInt64(Encoding.UTF8.GetBytes($"{id}\u0000{version}")));
+
+    public static string Format(long checksum) => unchecked((ulong)checksum).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+}

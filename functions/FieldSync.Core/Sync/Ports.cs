@@ -1,0 +1,49 @@
+using FieldSync.Core.Profiles;
+
+namespace FieldSync.Core.Sync;
+
+/// <summary>Stored offline profiles and which profile each user has.</summary>
+public interface IProfileStore
+{
+    /// <summary>A stored profile, or the built-in default profile when its id is asked for and none is stored.</summary>
+    Task<OfflineProfile?> GetAsync(string profileId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<OfflineProfile>> ListAsync(CancellationToken cancellationToken);
+
+    Task SaveAsync(OfflineProfile profile, CancellationToken cancellationToken);
+
+    /// <summary>The profile assigned to the user; the default profile's id when none is.</summary>
+    Task<string> GetAssignmentAsync(string userId, CancellationToken cancellationToken);
+
+    Task AssignAsync(string userId, string profileId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<(string UserId, string ProfileId)>> ListAssignmentsAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A device and the user it belongs to: bound by the first user who syncs with it.</summary>
+public sealed record DeviceRegistration(string DeviceId, string UserId, DateTimeOffset RegisteredOn, DateTimeOffset? LastPullOn, string ETag);
+
+public interface IDeviceRegistry
+{
+    Task<DeviceRegistration?> GetAsync(string deviceId, CancellationToken cancellationToken);
+
+    /// <summary>Binds the device to the user if it is unbound; returns the binding that holds afterwards.</summary>
+    Task<DeviceRegistration> BindAsync(string deviceId, string userId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Records a pull; best effort, conditional on the ETag so a reset in between is not undone.</summary>
+    Task TouchAsync(DeviceRegistration device, DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+/// <summary>Work for the change-feed queues.</summary>
+public interface IFeedWork
+{
+    /// <summary>Asks for one scope to be re-evaluated (its buckets recomputed from the records).</summary>
+    Task EnqueueScopeAsync(string scopeId, CancellationToken cancellationToken);
+}
+
+/// <summary>The queue names, used by the function attributes and by the code that enqueues, so each is written once.</summary>
+public static class QueueNames
+{
+    public const string RecordChanges = "fieldsync-record-changes";
+    public const string ScopeEvaluations = "fieldsync-scope-evaluations";
+}

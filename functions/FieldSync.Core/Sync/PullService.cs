@@ -1,0 +1,225 @@
+using FieldSync.Core.Profiles;
+using FieldSync.Core.Records;
+
+namespace FieldSync.Core.Sync;
+
+/// <summary>The device-visible sync modes, named as in Dynamics 365 mobile telemetry.</summary>
+public static class SyncModes
+{
+    public const string FirstSync = "FIRST_SYNC";
+    public const string DeltaSync = "DELTA_SYNC";
+    public const string GridSync = "GRID_SYNC";
+    public const string ForcedSync = "FORCED_SYNC";
+}
+
+public sealed record PullRequest(string DeviceId, string? Checkpoint, IReadOnlyList<string>? Tables, bool Force, int PageSize);
+
+public sealed record TableChanges(string Table, List<FeedOp> Upserts, List<string> Removes);
+
+public sealed record TableStatus(string Table, DateTimeOffset? LastSyncedAt, DateTimeOffset? NextDueAt, long Count, string Checksum, bool Synced);
+
+public sealed record PullResult(
+    string SyncMode,
+    string Checkpoint,
+    bool HasMore,
+    long Pending,
+    bool IsLarge,
+    OfflineProfile Profile,
+    IReadOnlyList<TableChanges> Changes,
+    IReadOnlyList<string> Resync,
+    IReadOnlyList<string> Dropped,
+    IReadOnlyList<TableStatus> Status,
+    DateTimeOffset ServerTime);
+
+public enum PullFailure
+{
+    None,
+    InvalidRequest,
+    DeviceOfOtherUser,
+    InvalidCheckpoint,
+}
+
+public sealed record PullOutcome(PullResult? Result, PullFailure Failure, string? Detail, string? Field = null);
+
+/// <summary>
+/// Pull: returns the ops after the device's checkpoint for the tables that are due, a page at a time.
+/// An idle pull (nothing due or nothing new) reads three entities: the device binding, the user's scope head
+/// and the shared scope head.
+/// </summary>
+public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfileStore profiles, ScopeMaintainer maintainer, TimeProvider clock)
+{
+    public const int DefaultPageSize = 1000;
+    public const int MaxPageSize = 5000;
+
+    /// <summary>The device binding's last-pull time is refreshed at most this often, to keep idle pulls cheap.</summary>
+    private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(15);
+
+    public async Task<PullOutcome> PullAsync(string userId, PullRequest request, CancellationToken cancellationToken)
+    {
+        if (!RecordIds.IsValid(request.DeviceId, out var deviceError))
+        {
+            return new PullOutcome(null, PullFailure.InvalidRequest, deviceError, "deviceId");
+        }
+        if (request.PageSize is < 1 or > MaxPageSize)
+        {
+            return new PullOutcome(null, PullFailure.InvalidRequest, $"pageSize must be between 1 and {MaxPageSize}.", "pageSize");
+        }
+        Checkpoint? checkpoint = null;
+        if (request.Checkpoint is not null && (!Checkpoint.TryDecode(request.Checkpoint, out checkpoint) || checkpoint!.DeviceId != request.DeviceId || checkpoint.UserId != userId))
+        {
+            return new PullOutcome(null, PullFailure.InvalidCheckpoint, "The checkpoint is not one this server issued to this device and user. Start again without a checkpoint (a first sync).", "checkpoint");
+        }
+
+        var now = clock.GetUtcNow();
+        var device = await devices.GetAsync(request.DeviceId, cancellationToken)
+            ?? await devices.BindAsync(request.DeviceId, userId, now, cancellationToken);
+        if (device.UserId != userId)
+        {
+            return new PullOutcome(null, PullFailure.DeviceOfOtherUser, $"Device '{request.DeviceId}' is registered to another user. Reset the device or use its own user.");
+        }
+
+        var userScope = ScopeIds.ForUser(userId);
+        var userHead = await feed.GetHeadAsync(userScope, cancellationToken);
+        OfflineProfile? profile = userHead?.ProfileId is { } pid ? await profiles.GetAsync(pid, cancellationToken) : null;
+        ScopeHead? sharedHead = profile is null ? null : await feed.GetHeadAsync(ScopeIds.Shared(profile.Id), cancellationToken);
+        if (userHead is null || profile is null || sharedHead is null)
+        {
+            (profile, userHead, sharedHead) = await maintainer.EnsureScopesAsync(userId, cancellationToken);
+        }
+
+        foreach (var table in request.Tables ?? [])
+        {
+            if (!profile.Tables.ContainsKey(table))
+            {
+                return new PullOutcome(null, PullFailure.InvalidRequest, $"Table '{table}' is not in your offline profile '{profile.Name}'.", "tables");
+            }
+        }
+
+        checkpoint ??= new Checkpoint { DeviceId = request.DeviceId, UserId = userId };
+        var firstSync = request.Checkpoint is null || checkpoint.Buckets.Count == 0 || checkpoint.Buckets.Values.Any(b => !b.Complete);
+        var mode = request.Tables is { Count: > 0 } ? SyncModes.GridSync
+            : firstSync ? SyncModes.FirstSync
+            : request.Force ? SyncModes.ForcedSync
+            : SyncModes.DeltaSync;
+
+        // Which tables this pull serves: a refresh serves the asked tables; otherwise every table whose effective
+        // interval has passed (the seed's rule: a related table with a shorter interval pulls this one along),
+        // plus any whose first download has not finished.
+        var due = new List<TableRule>();
+        foreach (var rule in profile.TablesInDependencyOrder)
+        {
+            checkpoint.Buckets.TryGetValue(rule.Table, out var cp);
+            var isDue = mode switch
+            {
+                SyncModes.GridSync => request.Tables!.Contains(rule.Table),
+                SyncModes.FirstSync or SyncModes.ForcedSync => true,
+                _ => cp is null || !cp.Complete || now >= DateTimeOffset.FromUnixTimeSeconds(cp.SyncedAt) + rule.EffectiveSyncInterval,
+            };
+            if (isDue)
+            {
+                due.Add(rule);
+            }
+        }
+
+        var changes = new List<TableChanges>();
+        var resync = new List<string>();
+        // Tables the profile no longer carries (the profile changed, or another was assigned): the device deletes them.
+        var dropped = checkpoint.Buckets.Keys.Where(table => !profile.Tables.ContainsKey(table)).Order(StringComparer.Ordinal).ToList();
+        foreach (var table in dropped)
+        {
+            checkpoint.Buckets.Remove(table);
+        }
+        var budget = request.PageSize;
+        var hasMore = false;
+        long pending = 0;
+        var synced = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var rule in due)
+        {
+            var head = rule.IsUserScoped ? userHead : sharedHead;
+            var bucket = head.Bucket(rule.Table);
+            if (!checkpoint.Buckets.TryGetValue(rule.Table, out var cp) || cp.Scope != head.ScopeId || (bucket.Floor > 0 && cp.Seq < bucket.Floor))
+            {
+                // New bucket for this device, a table that moved scope, or a checkpoint past the retention horizon:
+                // the device drops the table's rows and downloads the bucket again. Never silently stale.
+                if (cp is not null)
+                {
+                    resync.Add(rule.Table);
+                }
+                cp = new BucketCheckpoint { Scope = head.ScopeId };
+                checkpoint.Buckets[rule.Table] = cp;
+            }
+            if (budget == 0)
+            {
+                hasMore |= bucket.LastSeq > cp.Seq;
+                pending += Remaining(bucket, cp);
+                continue;
+            }
+            var tableChanges = new TableChanges(rule.Table, [], []);
+            if (bucket.LastSeq > cp.Seq)
+            {
+                var page = await feed.ReadOpsAsync(head.ScopeId, rule.Table, cp.Seq, budget, cancellationToken);
+                foreach (var op in page.Ops)
+                {
+                    if (op.Kind == FeedOpKind.Put)
+                    {
+                        tableChanges.Upserts.Add(op);
+                    }
+                    else if (cp.Complete || cp.Seq > 0)
+                    {
+                        tableChanges.Removes.Add(op.Id); // a first download has nothing to remove
+                    }
+                    cp.Seq = op.Seq;
+                }
+                if (!cp.Complete)
+                {
+                    cp.Delivered += tableChanges.Upserts.Count;
+                }
+                budget -= page.Ops.Count;
+                hasMore |= page.HasMore;
+                if (!page.HasMore)
+                {
+                    cp.Seq = Math.Max(cp.Seq, bucket.LastSeq);
+                }
+            }
+            if (cp.Seq >= bucket.LastSeq)
+            {
+                cp.Complete = true;
+                cp.Delivered = 0;
+                cp.SyncedAt = now.ToUnixTimeSeconds();
+                synced.Add(rule.Table);
+            }
+            pending += Remaining(bucket, cp);
+            if (tableChanges.Upserts.Count > 0 || tableChanges.Removes.Count > 0)
+            {
+                changes.Add(tableChanges);
+            }
+        }
+
+        var idleFor = checkpoint.PulledAt == 0 ? TimeSpan.Zero : now - DateTimeOffset.FromUnixTimeSeconds(checkpoint.PulledAt);
+        var isLarge = pending > profile.Settings.LargeSyncThreshold
+            || (mode == SyncModes.DeltaSync && idleFor > TimeSpan.FromHours(profile.Settings.LargeSyncIdleHours));
+        checkpoint.PulledAt = now.ToUnixTimeSeconds();
+
+        var status = profile.TablesInDependencyOrder.Select(rule =>
+        {
+            var head = rule.IsUserScoped ? userHead : sharedHead;
+            var bucket = head.Bucket(rule.Table);
+            checkpoint.Buckets.TryGetValue(rule.Table, out var cp);
+            DateTimeOffset? last = cp is { SyncedAt: > 0 } ? DateTimeOffset.FromUnixTimeSeconds(cp.SyncedAt) : null;
+            return new TableStatus(rule.Table, last, last + rule.EffectiveSyncInterval, bucket.Count, BucketChecksum.Format(bucket.Checksum), synced.Contains(rule.Table));
+        }).ToList();
+
+        if (device.LastPullOn is null || now - device.LastPullOn > TouchEvery)
+        {
+            await devices.TouchAsync(device, now, cancellationToken);
+        }
+        return new PullOutcome(new PullResult(mode, checkpoint.Encode(), hasMore, Math.Max(0, pending), isLarge, profile, changes, resync, dropped, status, now), PullFailure.None, null);
+    }
+
+    /// <summary>
+    /// Records still to come in a bucket: exact for a first download (the log holds one op per live record),
+    /// an upper bound for an incremental one (ops after the checkpoint).
+    /// </summary>
+    private static long Remaining(BucketState bucket, BucketCheckpoint cp)
+        => cp.Complete ? Math.Max(0, bucket.LastSeq - cp.Seq) : Math.Max(0, bucket.Count - cp.Delivered);
+}

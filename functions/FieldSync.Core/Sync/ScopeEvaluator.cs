@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using FieldSync.Core.Profiles;
+using FieldSync.Core.Records;
+
+namespace FieldSync.Core.Sync;
+
+/// <summary>
+/// Computes, from the records as they are now, exactly which rows a profile selects for one scope:
+/// a technician's rows (user-scoped tables) or every technician's shared rows. This is the definition of
+/// "what the device should hold"; the feed is brought to it by diffing (see <see cref="ScopeMaintainer"/>).
+/// Relationships are followed in dependency order, so chains (booking → work order → account) work.
+/// </summary>
+public sealed class ScopeEvaluator(IRecordStore records)
+{
+    /// <summary>Where a technician's bookable resource is found: the resource whose userid is the user.</summary>
+    public const string ResourceTable = "bookableresource";
+    public const string ResourceUserColumn = "userid";
+
+    private const int ParallelReads = 16;
+
+    /// <summary>The technician's bookable resource id, or null when the user has none.</summary>
+    public async Task<string?> FindResourceAsync(string userId, CancellationToken cancellationToken)
+    {
+        await foreach (var resource in records.QueryLiveAsync(ResourceTable, ResourceUserColumn, userId, cancellationToken))
+        {
+            return resource.Id;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The selected rows per table, for the tables of the requested kind (user-scoped when <paramref name="context"/>
+    /// names a user, shared otherwise). Tables of the other kind that these depend on are evaluated too but not returned.
+    /// </summary>
+    public async Task<Dictionary<string, Dictionary<string, Record>>> EvaluateAsync(
+        OfflineProfile profile, FilterContext context, bool userScoped, CancellationToken cancellationToken)
+    {
+        var selected = new Dictionary<string, Dictionary<string, Record>>(StringComparer.Ordinal);
+        foreach (var rule in profile.TablesInDependencyOrder)
+        {
+            if (rule.IsUserScoped && !userScoped)
+            {
+                continue; // a shared scope never depends on a user-scoped table
+            }
+            selected[rule.Table] = await SelectAsync(rule, context, selected, cancellationToken);
+        }
+        return selected
+            .Where(kv => profile.Tables[kv.Key].IsUserScoped == userScoped)
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+    }
+
+    private async Task<Dictionary<string, Record>> SelectAsync(TableRule rule, FilterContext context,
+        Dictionary<string, Dictionary<string, Record>> selected, CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<string, Record>(StringComparer.Ordinal);
+        switch (rule.Download)
+        {
+            case DownloadMode.All:
+                await foreach (var record in records.QueryLiveAsync(rule.Table, null, null, cancellationToken))
+                {
+                    rows[record.Id] = record;
+                }
+                return rows;
+
+            case DownloadMode.Filter:
+                var filter = rule.Filter!;
+                string? column = null;
+                string? value = null;
+                if (filter.ParameterEquality is { } equality)
+                {
+                    // Narrow the scan to the rows whose column holds this technician's value.
+                    column = equality.Column;
+                    value = equality.Parameter == FilterParameter.CurrentUser ? context.UserId : context.ResourceId;
+                    if (value is null)
+                    {
+                        return rows;
+                    }
+                }
+                await foreach (var record in records.QueryLiveAsync(rule.Table, column, value, cancellationToken))
+                {
+                    if (filter.Evaluate(record, context))
+                    {
+                        rows[record.Id] = record;
+                    }
+                }
+                return rows;
+
+            case DownloadMode.Related:
+                foreach (var relationship in rule.RelatedTo)
+                {
+                    var other = selected[relationship.OtherTable];
+                    if (relationship.Direction == RelationshipDirection.ReferencedBy)
+                    {
+                        // Rows of this table that carried rows of the other table point to.
+                        var ids = other.Values
+                            .Select(r => r.Values.TryGetValue(relationship.LookupColumn, out var v) ? v as string : null)
+                            .Where(id => id is not null && !rows.ContainsKey(id))
+                            .Distinct(StringComparer.Ordinal)
+                            .ToList();
+                        foreach (var record in await GetLiveAsync(rule.Table, ids!, cancellationToken))
+                        {
+                            rows[record.Id] = record;
+                        }
+                    }
+                    else
+                    {
+                        // Rows of this table that point to carried rows of the other table.
+                        var found = new ConcurrentBag<Record>();
+                        await Parallel.ForEachAsync(other.Keys, new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+                            async (parentId, ct) =>
+                            {
+                                await foreach (var record in records.QueryLiveAsync(rule.Table, relationship.LookupColumn, parentId, ct))
+                                {
+                                    found.Add(record);
+                                }
+                            });
+                        foreach (var record in found)
+                        {
+                            rows[record.Id] = record;
+                        }
+                    }
+                }
+                if (rule.Filter is { } extra)
+                {
+                    foreach (var id in rows.Where(kv => !extra.Evaluate(kv.Value, context)).Select(kv => kv.Key).ToList())
+                    {
+                        rows.Remove(id);
+                    }
+                }
+                return rows;
+
+            default:
+                return rows;
+        }
+    }
+
+    private async Task<IReadOnlyCollection<Record>> GetLiveAsync(string table, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var found = new ConcurrentBag<Record>();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+            async (id, ct) =>
+            {
+                var stored = await records.GetAsync(table, id, ct);
+                if (stored is { Record.Deleted: false })
+                {
+                    found.Add(stored.Record);
+                }
+            });
+        return found;
+    }
+}

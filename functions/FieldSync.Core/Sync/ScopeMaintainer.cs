@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using FieldSync.Core.Profiles;
+using FieldSync.Core.Records;
+using FieldSync.Core.Schema;
+using Microsoft.Extensions.Logging;
+
+namespace FieldSync.Core.Sync;
+
+/// <summary>
+/// Brings a scope's buckets to what its profile selects now: evaluates the profile, diffs the result against
+/// the bucket members and commits puts and removes as ops. Idempotent and order-free: it never trusts the
+/// message that triggered it, only the current records, so running it twice, late, or out of order ends
+/// in the same state. The head is read first and every commit is conditional on it, so a concurrent run
+/// that committed in between forces this one to start over with fresh reads.
+/// </summary>
+public sealed class ScopeMaintainer(
+    IFeedStore feed,
+    IProfileStore profiles,
+    ScopeEvaluator evaluator,
+    SchemaCatalog schema,
+    TimeProvider clock,
+    ILogger<ScopeMaintainer> logger)
+{
+    private const int MaxAttempts = 8;
+
+    /// <summary>Re-evaluates one scope. Returns the number of ops appended.</summary>
+    public async Task<int> EvaluateAsync(string scopeId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var head = await feed.GetHeadAsync(scopeId, cancellationToken);
+            var (profile, context, userScoped) = await ResolveAsync(scopeId, cancellationToken);
+            if (profile is null)
+            {
+                logger.LogWarning("Scope {Scope} names a profile that no longer exists; left as it is", scopeId);
+                return 0;
+            }
+            var selected = await evaluator.EvaluateAsync(profile, context, userScoped, cancellationToken);
+            var members = await feed.GetMembersAsync(scopeId, cancellationToken);
+            var changes = Diff(selected, members);
+            var evaluation = new ScopeEvaluation(profile.Id, context.ResourceId, context.Now);
+            if (changes.Count == 0 && head is not null && head.ProfileId == profile.Id && head.ResourceId == context.ResourceId)
+            {
+                return 0;
+            }
+            if (await feed.CommitAsync(scopeId, head, evaluation, changes, clock.GetUtcNow(), cancellationToken))
+            {
+                if (changes.Count > 0)
+                {
+                    logger.LogInformation("Scope {Scope}: {Count} ops appended (attempt {Attempt})", scopeId, changes.Count, attempt);
+                }
+                return changes.Count;
+            }
+            logger.LogInformation("Scope {Scope} moved during evaluation; evaluating again", scopeId);
+        }
+        throw new InvalidOperationException($"Scope {scopeId} kept changing during {MaxAttempts} evaluations; the message will be retried.");
+    }
+
+    /// <summary>Makes sure the scopes a user's device reads exist and are registered; builds them on first use.</summary>
+    public async Task<(OfflineProfile Profile, ScopeHead UserHead, ScopeHead SharedHead)> EnsureScopesAsync(string userId, CancellationToken cancellationToken)
+    {
+        var profileId = await profiles.GetAssignmentAsync(userId, cancellationToken);
+        var profile = await profiles.GetAsync(profileId, cancellationToken)
+            ?? throw new InvalidOperationException($"User {userId} is assigned profile '{profileId}', which does not exist.");
+        var userScope = ScopeIds.ForUser(userId);
+        var sharedScope = ScopeIds.Shared(profile.Id);
+        var userHead = await feed.GetHeadAsync(userScope, cancellationToken);
+        if (userHead is null || userHead.ProfileId != profile.Id)
+        {
+            await feed.RegisterScopeAsync(new ScopeRegistration(userScope, profile.Id, userId), cancellationToken);
+            await EvaluateAsync(userScope, cancellationToken);
+            userHead = await feed.GetHeadAsync(userScope, cancellationToken);
+        }
+        var sharedHead = await feed.GetHeadAsync(sharedScope, cancellationToken);
+        if (sharedHead is null)
+        {
+            await feed.RegisterScopeAsync(new ScopeRegistration(sharedScope, profile.Id, null), cancellationToken);
+            await EvaluateAsync(sharedScope, cancellationToken);
+            sharedHead = await feed.GetHeadAsync(sharedScope, cancellationToken);
+        }
+        return (profile, userHead!, sharedHead!);
+    }
+
+    private async Task<(OfflineProfile? Profile, FilterContext Context, bool UserScoped)> ResolveAsync(string scopeId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (ScopeIds.IsUserScope(scopeId))
+        {
+            var userId = ScopeIds.UserOf(scopeId);
+            var profileId = await profiles.GetAssignmentAsync(userId, cancellationToken);
+            var profile = await profiles.GetAsync(profileId, cancellationToken);
+            var resource = await evaluator.FindResourceAsync(userId, cancellationToken);
+            return (profile, new FilterContext(userId, resource, now), true);
+        }
+        var shared = await profiles.GetAsync(scopeId[2..], cancellationToken);
+        return (shared, new FilterContext(string.Empty, null, now), false);
+    }
+
+    private List<MemberChange> Diff(Dictionary<string, Dictionary<string, Record>> selected, IReadOnlyList<Member> members)
+    {
+        var changes = new List<MemberChange>();
+        var byKey = members.ToDictionary(m => (m.Table, m.Id));
+        foreach (var (table, rows) in selected)
+        {
+            foreach (var record in rows.Values.OrderBy(r => r.Id, StringComparer.Ordinal))
+            {
+                byKey.TryGetValue((table, record.Id), out var member);
+                if (member is { In: true } && member.Version == record.Version)
+                {
+                    continue;
+                }
+                changes.Add(new MemberChange(table, record.Id, FeedOpKind.Put, record.Version, ToJson(record), Links(record), member));
+            }
+        }
+        foreach (var member in members.OrderBy(m => m.Table, StringComparer.Ordinal).ThenBy(m => m.Id, StringComparer.Ordinal))
+        {
+            // Out of the selection (including tables the profile no longer carries): the device must remove it.
+            if (member.In && !(selected.TryGetValue(member.Table, out var rows) && rows.ContainsKey(member.Id)))
+            {
+                changes.Add(new MemberChange(member.Table, member.Id, FeedOpKind.Remove, member.Version, null, member.Links, member));
+            }
+        }
+        return changes;
+    }
+
+    private Dictionary<string, string> Links(Record record)
+    {
+        var links = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (schema.TryGetTable(record.Table, out var table))
+        {
+            foreach (var lookup in table.Lookups)
+            {
+                if (record.Values.TryGetValue(lookup.Name, out var value) && value is string id)
+                {
+                    links[lookup.Name] = id;
+                }
+            }
+        }
+        return links;
+    }
+
+    private static string ToJson(Record record)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            RecordJson.Write(writer, record);
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

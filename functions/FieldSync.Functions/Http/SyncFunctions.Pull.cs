@@ -1,0 +1,194 @@
+using System.Text.Json;
+using FieldSync.Core.Profiles;
+using FieldSync.Core.Records;
+using FieldSync.Core.Sync;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace FieldSync.Functions.Http;
+
+public sealed partial class SyncFunctions
+{
+    /// <summary>
+    /// Pull: the first sync (paged, resumable), incremental syncs of the tables that are due, or a refresh of
+    /// chosen tables; returns upserts and removals since the device's checkpoint and a new checkpoint.
+    /// </summary>
+    [Function(nameof(Pull))]
+    public async Task<IActionResult> Pull([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sync/pull")] HttpRequest req)
+    {
+        var (caller, denied) = await guard.AuthorizeAsync(req, DeviceRoles);
+        if (caller is null)
+        {
+            return denied!;
+        }
+        var (body, bad) = await RequestGuard.ReadJsonAsync(req, 128 * 1024);
+        if (body is null)
+        {
+            return bad!;
+        }
+        PullRequest request;
+        using (body)
+        {
+            var errors = new List<FieldError>();
+            request = ReadPullRequest(body.RootElement, errors);
+            if (errors.Count > 0)
+            {
+                return ApiResults.BadRequest("validation", "Invalid pull request", "The pull request has invalid fields; nothing was read.", errors);
+            }
+        }
+        var outcome = await pulls.PullAsync(caller.UserId, request, req.HttpContext.RequestAborted);
+        switch (outcome.Failure)
+        {
+            case PullFailure.InvalidRequest:
+                return ApiResults.BadRequest("validation", "Invalid pull request", outcome.Detail!, [new FieldError(outcome.Field ?? "$", outcome.Detail!)]);
+            case PullFailure.InvalidCheckpoint:
+                return ApiResults.BadRequest("invalid-checkpoint", "Invalid checkpoint", outcome.Detail!, [new FieldError("checkpoint", outcome.Detail!)]);
+            case PullFailure.DeviceOfOtherUser:
+                return ApiResults.Forbidden(outcome.Detail!);
+        }
+        var result = outcome.Result!;
+        logger.LogInformation("Pull {SyncMode} by {User} on {Device}: {Records} records, more {HasMore}, pending {Pending}",
+            result.SyncMode, caller.UserId, request.DeviceId, result.Changes.Sum(c => c.Upserts.Count + c.Removes.Count), result.HasMore, result.Pending);
+        return new JsonWriterResult(StatusCodes.Status200OK, w => WritePull(w, result)) { Compress = true };
+    }
+
+    private static PullRequest ReadPullRequest(JsonElement body, List<FieldError> errors)
+    {
+        string deviceId = "";
+        string? checkpoint = null;
+        List<string>? tables = null;
+        var force = false;
+        var pageSize = PullService.DefaultPageSize;
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new FieldError("$", "The body must be a JSON object."));
+            return new PullRequest(deviceId, null, null, false, pageSize);
+        }
+        foreach (var property in body.EnumerateObject())
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "deviceId" when value.ValueKind == JsonValueKind.String:
+                    deviceId = value.GetString()!;
+                    break;
+                case "checkpoint" when value.ValueKind is JsonValueKind.String or JsonValueKind.Null:
+                    checkpoint = value.GetString();
+                    break;
+                case "tables" when value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(t => t.ValueKind == JsonValueKind.String):
+                    tables = value.EnumerateArray().Select(t => t.GetString()!).Distinct(StringComparer.Ordinal).ToList();
+                    break;
+                case "tables" when value.ValueKind == JsonValueKind.Null:
+                    break;
+                case "force" when value.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                    force = value.GetBoolean();
+                    break;
+                case "pageSize" when value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var size):
+                    pageSize = size;
+                    break;
+                case "deviceId" or "checkpoint" or "tables" or "force" or "pageSize":
+                    errors.Add(new FieldError(property.Name, $"'{property.Name}' has the wrong type; see the API reference."));
+                    break;
+                default:
+                    errors.Add(new FieldError(property.Name, $"'{property.Name}' is not a pull request field (deviceId, checkpoint, tables, force, pageSize)."));
+                    break;
+            }
+        }
+        if (deviceId.Length == 0)
+        {
+            errors.Add(new FieldError("deviceId", "'deviceId' is required."));
+        }
+        return new PullRequest(deviceId, checkpoint, tables, force, pageSize);
+    }
+
+    private static void WritePull(Utf8JsonWriter w, PullResult result)
+    {
+        w.WriteStartObject();
+        w.WriteString("syncMode", result.SyncMode);
+        w.WriteString("serverTime", result.ServerTime);
+        w.WriteString("checkpoint", result.Checkpoint);
+        w.WriteBoolean("hasMore", result.HasMore);
+        w.WriteNumber("pending", result.Pending);
+        w.WriteBoolean("isLarge", result.IsLarge);
+        w.WriteStartArray("resync");
+        foreach (var table in result.Resync)
+        {
+            w.WriteStringValue(table);
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("dropped");
+        foreach (var table in result.Dropped)
+        {
+            w.WriteStringValue(table);
+        }
+        w.WriteEndArray();
+        w.WriteStartObject("changes");
+        foreach (var table in result.Changes)
+        {
+            w.WriteStartObject(table.Table);
+            w.WriteStartArray("upserts");
+            foreach (var op in table.Upserts)
+            {
+                // The op holds the record's JSON as it was written to the feed; copy it, do not re-serialize.
+                w.WriteRawValue(op.Data!, skipInputValidation: true);
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("removes");
+            foreach (var id in table.Removes)
+            {
+                w.WriteStringValue(id);
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteStartObject("tables");
+        foreach (var status in result.Status)
+        {
+            w.WriteStartObject(status.Table);
+            if (status.LastSyncedAt is { } last)
+            {
+                w.WriteString("lastUpdated", last);
+            }
+            if (status.NextDueAt is { } due)
+            {
+                w.WriteString("nextDueAt", due);
+            }
+            w.WriteBoolean("synced", status.Synced);
+            w.WriteNumber("count", status.Count);
+            w.WriteString("checksum", status.Checksum);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        WriteProfile(w, result.Profile);
+        w.WriteEndObject();
+    }
+
+    private static void WriteProfile(Utf8JsonWriter w, OfflineProfile profile)
+    {
+        w.WriteStartObject("profile");
+        w.WriteString("id", profile.Id);
+        w.WriteString("name", profile.Name);
+        w.WriteStartObject("settings");
+        w.WriteBoolean("conflictDetection", profile.Settings.ConflictDetection);
+        w.WriteBoolean("allowWifiOnlySync", profile.Settings.AllowWifiOnlySync);
+        w.WriteBoolean("allowOnlineMode", profile.Settings.AllowOnlineMode);
+        w.WriteNumber("largeSyncThreshold", profile.Settings.LargeSyncThreshold);
+        w.WriteEndObject();
+        w.WriteStartObject("tables");
+        foreach (var rule in profile.TablesInDependencyOrder)
+        {
+            w.WriteStartObject(rule.Table);
+            w.WriteNumber("syncIntervalMinutes", (int)rule.SyncInterval.TotalMinutes);
+            w.WriteNumber("effectiveSyncIntervalMinutes", (int)rule.EffectiveSyncInterval.TotalMinutes);
+            w.WriteBoolean("allowCreate", rule.AllowCreate);
+            w.WriteBoolean("allowUpdate", rule.AllowUpdate);
+            w.WriteBoolean("allowDelete", rule.AllowDelete);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,330 @@
+using System.Globalization;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using FieldSync.Core.Sync;
+
+namespace FieldSync.Storage;
+
+/// <summary>
+/// The change feed on Azure Tables. Table <c>&lt;prefix&gt;feed</c>, one partition per scope:
+/// <list type="bullet">
+/// <item><c>head</c>: <c>Seq</c>, the evaluated profile and resource, and per bucket (table) <c>s_</c> last seq,
+/// <c>n_</c> live count, <c>x_</c> checksum, <c>f_</c> floor (checkpoints below it must resync).</item>
+/// <item><c>m|table|id</c>: membership: delivered version, in or out, the seq of its op, <c>l_</c> lookups.</item>
+/// <item><c>o|table|seq</c>: the op log. One op per record: a newer op deletes the older one in the same
+/// transaction, so the log is always compacted and a first sync reads each live record once.</item>
+/// </list>
+/// Every transaction updates the head with If-Match, which makes appends to one scope strictly sequential.
+/// </summary>
+public sealed class TableFeedStore(TableServiceClient service, StorageOptions options) : IFeedStore
+{
+    private const string Head = "head";
+    private const int ChangesPerTransaction = 32; // 3 actions each + the head stays within the 100-action limit
+    private const int MaxTransactionPayloadChars = 1_500_000; // stay well inside the 4 MiB transaction limit
+    private const int DataChunkChars = 30_000; // a string property holds at most 32K UTF-16 characters
+
+    private readonly TableClient feed = service.GetTableClient(options.TablePrefix + "feed");
+    private readonly TableClient scopes = service.GetTableClient(options.TablePrefix + "scopes");
+    private readonly Lazy<Task> created = new(() => Task.WhenAll(
+        service.GetTableClient(options.TablePrefix + "feed").CreateIfNotExistsAsync(),
+        service.GetTableClient(options.TablePrefix + "scopes").CreateIfNotExistsAsync()));
+
+    public async Task<ScopeHead?> GetHeadAsync(string scopeId, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var response = await feed.GetEntityIfExistsAsync<TableEntity>(scopeId, Head, cancellationToken: cancellationToken);
+        return response.HasValue ? ToHead(response.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<Member>> GetMembersAsync(string scopeId, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var members = new List<Member>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scopeId} and RowKey ge {"m|"} and RowKey lt {"m}"}");
+        await foreach (var entity in feed.QueryAsync<TableEntity>(filter, 1000, cancellationToken: cancellationToken))
+        {
+            members.Add(ToMember(entity));
+        }
+        return members;
+    }
+
+    public async Task<Member?> GetMemberAsync(string scopeId, string table, string id, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var response = await feed.GetEntityIfExistsAsync<TableEntity>(scopeId, MemberKey(table, id), cancellationToken: cancellationToken);
+        return response.HasValue ? ToMember(response.Value!) : null;
+    }
+
+    public async Task<bool> CommitAsync(string scopeId, ScopeHead? expected, ScopeEvaluation evaluation, IReadOnlyList<MemberChange> changes,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var seq = expected?.Seq ?? 0;
+        var buckets = expected?.Buckets.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)
+            ?? new Dictionary<string, BucketState>(StringComparer.Ordinal);
+        var etag = expected?.ETag;
+        var index = 0;
+        do
+        {
+            var actions = new List<TableTransactionAction>();
+            var payload = 0;
+            var taken = 0;
+            while (index < changes.Count && taken < ChangesPerTransaction && payload < MaxTransactionPayloadChars)
+            {
+                var change = changes[index++];
+                taken++;
+                payload += change.Data?.Length ?? 0;
+                seq++;
+                var bucket = buckets.TryGetValue(change.Table, out var b) ? b : BucketState.Empty(change.Table);
+                var previous = change.Previous;
+                var checksum = bucket.Checksum;
+                var count = bucket.Count;
+                if (previous is { In: true })
+                {
+                    checksum ^= BucketChecksum.Of(previous.Id, previous.Version);
+                    count--;
+                }
+                if (change.Kind == FeedOpKind.Put)
+                {
+                    checksum ^= BucketChecksum.Of(change.Id, change.Version);
+                    count++;
+                }
+                buckets[change.Table] = bucket with { LastSeq = seq, Count = count, Checksum = checksum };
+                if (previous is not null && previous.OpSeq > 0)
+                {
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Delete,
+                        new TableEntity(scopeId, OpKey(change.Table, previous.OpSeq)), ETag.All));
+                }
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MemberEntity(scopeId, change, seq)));
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, OpEntity(scopeId, change, seq, now)));
+            }
+            var head = HeadEntity(scopeId, seq, evaluation, buckets);
+            actions.Add(etag is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, head)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, head, new ETag(etag)));
+            try
+            {
+                var response = await feed.SubmitTransactionAsync(actions, cancellationToken);
+                etag = response.Value[^1].Headers.ETag?.ToString()
+                    ?? (await feed.GetEntityAsync<TableEntity>(scopeId, Head, ["Seq"], cancellationToken)).Value.ETag.ToString();
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 or 404)
+            {
+                // Another writer moved the head (or created the scope) first. What earlier transactions of this
+                // commit wrote is consistent on its own; the caller re-reads and continues from there.
+                return false;
+            }
+        }
+        while (index < changes.Count);
+        return true;
+    }
+
+    public async Task<FeedPage> ReadOpsAsync(string scopeId, string table, long afterSeq, int max, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var from = OpKey(table, afterSeq + 1);
+        var to = $"o|{table}}}";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scopeId} and RowKey ge {from} and RowKey lt {to}");
+        var ops = new List<FeedOp>(Math.Min(max, 1000));
+        await foreach (var page in feed.QueryAsync<TableEntity>(filter, Math.Min(max + 1, 1000), cancellationToken: cancellationToken).AsPages())
+        {
+            foreach (var entity in page.Values)
+            {
+                if (ops.Count == max)
+                {
+                    return new FeedPage(ops, true);
+                }
+                ops.Add(ToOp(table, entity));
+            }
+            if (ops.Count == max)
+            {
+                return new FeedPage(ops, page.ContinuationToken is not null);
+            }
+        }
+        return new FeedPage(ops, false);
+    }
+
+    public async Task<int> CompactAsync(string scopeId, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var head = await GetHeadAsync(scopeId, cancellationToken);
+            if (head is null)
+            {
+                return 0;
+            }
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scopeId} and RowKey ge {"o|"} and RowKey lt {"o}"} and Op eq {"remove"} and At lt {before}");
+            var expired = new List<TableEntity>();
+            await foreach (var op in feed.QueryAsync<TableEntity>(filter, 1000, ["RowKey", "Id", "Table"], cancellationToken))
+            {
+                expired.Add(op);
+            }
+            if (expired.Count == 0)
+            {
+                return 0;
+            }
+            var buckets = head.Buckets.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+            var etag = head.ETag;
+            var dropped = 0;
+            foreach (var chunk in expired.Chunk(49))
+            {
+                var actions = new List<TableTransactionAction>();
+                foreach (var op in chunk)
+                {
+                    var table = op.GetString("Table");
+                    var seq = long.Parse(op.RowKey[(op.RowKey.LastIndexOf('|') + 1)..], CultureInfo.InvariantCulture);
+                    var bucket = buckets.TryGetValue(table, out var b) ? b : BucketState.Empty(table);
+                    buckets[table] = bucket with { Floor = Math.Max(bucket.Floor, seq) };
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(scopeId, op.RowKey), ETag.All));
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(scopeId, MemberKey(table, op.GetString("Id"))), ETag.All));
+                }
+                var evaluation = new ScopeEvaluation(head.ProfileId ?? "", head.ResourceId, head.EvaluatedOn ?? DateTimeOffset.MinValue);
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, HeadEntity(scopeId, head.Seq, evaluation, buckets), new ETag(etag)));
+                try
+                {
+                    var response = await feed.SubmitTransactionAsync(actions, cancellationToken);
+                    etag = response.Value[^1].Headers.ETag?.ToString()
+                        ?? (await feed.GetEntityAsync<TableEntity>(scopeId, Head, ["Seq"], cancellationToken)).Value.ETag.ToString();
+                    dropped += chunk.Length;
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status is 404 or 412)
+                {
+                    break; // a writer moved the head (or re-added a record): start over with a fresh read
+                }
+            }
+            if (dropped == expired.Count)
+            {
+                return dropped;
+            }
+        }
+        return 0;
+    }
+
+    public async Task RegisterScopeAsync(ScopeRegistration registration, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var entity = new TableEntity("scope", registration.ScopeId.Replace('|', '~'))
+        {
+            ["ScopeId"] = registration.ScopeId,
+            ["ProfileId"] = registration.ProfileId,
+            ["UserId"] = registration.UserId,
+        };
+        await scopes.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ScopeRegistration>> ListScopesAsync(CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var list = new List<ScopeRegistration>();
+        await foreach (var e in scopes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"scope"}"), 1000, cancellationToken: cancellationToken))
+        {
+            list.Add(new ScopeRegistration(e.GetString("ScopeId"), e.GetString("ProfileId"), e.GetString("UserId")));
+        }
+        return list;
+    }
+
+    private static string MemberKey(string table, string id) => $"m|{table}|{id}";
+
+    private static string OpKey(string table, long seq) => $"o|{table}|{seq.ToString("D19", CultureInfo.InvariantCulture)}";
+
+    private static TableEntity MemberEntity(string scopeId, MemberChange change, long seq)
+    {
+        var entity = new TableEntity(scopeId, MemberKey(change.Table, change.Id))
+        {
+            ["V"] = change.Version,
+            ["In"] = change.Kind == FeedOpKind.Put,
+            ["Seq"] = seq,
+        };
+        foreach (var (column, value) in change.Links)
+        {
+            entity["l_" + column] = value;
+        }
+        return entity;
+    }
+
+    private static TableEntity OpEntity(string scopeId, MemberChange change, long seq, DateTimeOffset now)
+    {
+        var entity = new TableEntity(scopeId, OpKey(change.Table, seq))
+        {
+            ["Table"] = change.Table,
+            ["Id"] = change.Id,
+            ["Op"] = change.Kind == FeedOpKind.Put ? "put" : "remove",
+            ["V"] = change.Version,
+            ["At"] = now,
+        };
+        var data = change.Data ?? string.Empty;
+        for (int i = 0, part = 0; i < data.Length; i += DataChunkChars, part++)
+        {
+            entity["D" + part.ToString(CultureInfo.InvariantCulture)] = data.Substring(i, Math.Min(DataChunkChars, data.Length - i));
+        }
+        return entity;
+    }
+
+    private static TableEntity HeadEntity(string scopeId, long seq, ScopeEvaluation evaluation, IReadOnlyDictionary<string, BucketState> buckets)
+    {
+        var entity = new TableEntity(scopeId, Head)
+        {
+            ["Seq"] = seq,
+            ["ProfileId"] = evaluation.ProfileId,
+            ["ResourceId"] = evaluation.ResourceId,
+            ["EvaluatedOn"] = evaluation.EvaluatedOn,
+        };
+        foreach (var bucket in buckets.Values)
+        {
+            entity["s_" + bucket.Table] = bucket.LastSeq;
+            entity["n_" + bucket.Table] = bucket.Count;
+            entity["x_" + bucket.Table] = bucket.Checksum;
+            entity["f_" + bucket.Table] = bucket.Floor;
+        }
+        return entity;
+    }
+
+    private static ScopeHead ToHead(TableEntity entity)
+    {
+        var buckets = new Dictionary<string, BucketState>(StringComparer.Ordinal);
+        foreach (var key in entity.Keys)
+        {
+            if (key.StartsWith("s_", StringComparison.Ordinal))
+            {
+                var table = key[2..];
+                buckets[table] = new BucketState(table, entity.GetInt64(key) ?? 0, entity.GetInt64("n_" + table) ?? 0,
+                    entity.GetInt64("x_" + table) ?? 0, entity.GetInt64("f_" + table) ?? 0);
+            }
+        }
+        return new ScopeHead(entity.PartitionKey, entity.GetInt64("Seq") ?? 0, entity.GetString("ProfileId"), entity.GetString("ResourceId"),
+            entity.GetDateTimeOffset("EvaluatedOn"), buckets, entity.ETag.ToString());
+    }
+
+    private static Member ToMember(TableEntity entity)
+    {
+        var parts = entity.RowKey.Split('|', 3);
+        var links = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in entity)
+        {
+            if (key.StartsWith("l_", StringComparison.Ordinal) && value is string s)
+            {
+                links[key[2..]] = s;
+            }
+        }
+        return new Member(parts[1], parts[2], entity.GetInt64("V") ?? 0, entity.GetBoolean("In") ?? false, entity.GetInt64("Seq") ?? 0, links);
+    }
+
+    private static FeedOp ToOp(string table, TableEntity entity)
+    {
+        var seq = long.Parse(entity.RowKey[(entity.RowKey.LastIndexOf('|') + 1)..], CultureInfo.InvariantCulture);
+        var kind = entity.GetString("Op") == "remove" ? FeedOpKind.Remove : FeedOpKind.Put;
+        string? data = null;
+        if (kind == FeedOpKind.Put)
+        {
+            var builder = new StringBuilder();
+            for (var part = 0; entity.TryGetValue("D" + part.ToString(CultureInfo.InvariantCulture), out var chunk) && chunk is string text; part++)
+            {
+                builder.Append(text);
+            }
+            data = builder.ToString();
+        }
+        return new FeedOp(table, seq, entity.GetString("Id"), kind, entity.GetInt64("V") ?? 0, data, entity.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue);
+    }
+}

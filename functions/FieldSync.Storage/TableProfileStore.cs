@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+using FieldSync.Core.Profiles;
+using FieldSync.Core.Schema;
+using FieldSync.Core.Sync;
+
+namespace FieldSync.Storage;
+
+/// <summary>
+/// Profiles (table <c>&lt;prefix&gt;profiles</c>, partition "profile", one row per profile holding its JSON) and
+/// assignments (partition "assignment", one row per user). Parsed profiles are cached briefly in memory: a pull
+/// reads a profile on every call, and a change of profile reaches devices through the scope evaluation it
+/// triggers, not through this cache.
+/// </summary>
+public sealed class TableProfileStore(TableServiceClient service, SchemaCatalog schema, StorageOptions options, TimeProvider clock) : IProfileStore
+{
+    private const string ProfilePartition = "profile";
+    private const string AssignmentPartition = "assignment";
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
+    private readonly TableClient table = service.GetTableClient(options.TablePrefix + "profiles");
+    private readonly Lazy<Task> created = new(() => service.GetTableClient(options.TablePrefix + "profiles").CreateIfNotExistsAsync());
+    private readonly ConcurrentDictionary<string, (OfflineProfile? Profile, DateTimeOffset Until)> cache = new(StringComparer.Ordinal);
+    private readonly Lazy<OfflineProfile> builtIn = new(() => DefaultProfiles.FieldServiceMobile(schema));
+
+    public async Task<OfflineProfile?> GetAsync(string profileId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (cache.TryGetValue(profileId, out var hit) && hit.Until > now)
+        {
+            return hit.Profile;
+        }
+        await created.Value;
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(ProfilePartition, profileId, cancellationToken: cancellationToken);
+        var profile = response.HasValue
+            ? ProfileParser.Parse(response.Value!.GetString("Json"), schema)
+            : profileId == DefaultProfiles.DefaultProfileId ? builtIn.Value : null;
+        cache[profileId] = (profile, now + CacheFor);
+        return profile;
+    }
+
+    public async Task<IReadOnlyList<OfflineProfile>> ListAsync(CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var profiles = new Dictionary<string, OfflineProfile>(StringComparer.Ordinal);
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ProfilePartition}"), cancellationToken: cancellationToken))
+        {
+            profiles[entity.RowKey] = ProfileParser.Parse(entity.GetString("Json"), schema);
+        }
+        profiles.TryAdd(DefaultProfiles.DefaultProfileId, builtIn.Value);
+        return profiles.Values.OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task SaveAsync(OfflineProfile profile, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var entity = new TableEntity(ProfilePartition, profile.Id) { ["Json"] = profile.ToJson(), ["UpdatedOn"] = clock.GetUtcNow() };
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        cache.TryRemove(profile.Id, out _);
+    }
+
+    public async Task<string> GetAssignmentAsync(string userId, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(AssignmentPartition, userId, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value!.GetString("ProfileId") : DefaultProfiles.DefaultProfileId;
+    }
+
+    public async Task AssignAsync(string userId, string profileId, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        await table.UpsertEntityAsync(new TableEntity(AssignmentPartition, userId) { ["ProfileId"] = profileId }, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<(string UserId, string ProfileId)>> ListAssignmentsAsync(CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var list = new List<(string, string)>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {AssignmentPartition}"), cancellationToken: cancellationToken))
+        {
+            list.Add((entity.RowKey, entity.GetString("ProfileId")));
+        }
+        return list;
+    }
+}
+
+/// <summary>Device bindings: table <c>&lt;prefix&gt;devices</c>, one partition per device.</summary>
+public sealed class TableDeviceRegistry(TableServiceClient service, StorageOptions options) : IDeviceRegistry
+{
+    private const string Row = "device";
+    private readonly TableClient table = service.GetTableClient(options.TablePrefix + "devices");
+    private readonly Lazy<Task> created = new(() => service.GetTableClient(options.TablePrefix + "devices").CreateIfNotExistsAsync());
+
+    public async Task<DeviceRegistration?> GetAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(deviceId, Row, cancellationToken: cancellationToken);
+        return response.HasValue ? ToRegistration(response.Value!) : null;
+    }
+
+    public async Task<DeviceRegistration> BindAsync(string deviceId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        try
+        {
+            await table.AddEntityAsync(new TableEntity(deviceId, Row) { ["UserId"] = userId, ["RegisteredOn"] = now }, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Bound concurrently, perhaps by another user: whoever was first keeps the device.
+        }
+        return (await GetAsync(deviceId, cancellationToken))!;
+    }
+
+    public async Task TouchAsync(DeviceRegistration device, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(device.DeviceId, Row) { ["LastPullOn"] = now }, new ETag(device.ETag), TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+        }
+    }
+
+    private static DeviceRegistration ToRegistration(TableEntity entity)
+        => new(entity.PartitionKey, entity.GetString("UserId"), entity.GetDateTimeOffset("RegisteredOn") ?? DateTimeOffset.MinValue,
+            entity.GetDateTimeOffset("LastPullOn"), entity.ETag.ToString());
+}
+
+/// <summary>The change-feed queues. Messages are Base64 (the client is created so) as queue triggers expect.</summary>
+public sealed class QueueFeedWork(Azure.Storage.Queues.QueueServiceClient queues) : IFeedWork, FieldSync.Core.Records.IRecordChangeNotifier
+{
+    private readonly Azure.Storage.Queues.QueueClient recordChanges = queues.GetQueueClient(QueueNames.RecordChanges);
+    private readonly Azure.Storage.Queues.QueueClient scopeEvaluations = queues.GetQueueClient(QueueNames.ScopeEvaluations);
+    private readonly Lazy<Task> created = new(() => Task.WhenAll(
+        queues.GetQueueClient(QueueNames.RecordChanges).CreateIfNotExistsAsync(),
+        queues.GetQueueClient(QueueNames.ScopeEvaluations).CreateIfNotExistsAsync()));
+
+    public async Task RecordChangedAsync(string table, string id, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        await recordChanges.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(new RecordChangedMessage(table, id)), cancellationToken);
+    }
+
+    public async Task EnqueueScopeAsync(string scopeId, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        await scopeEvaluations.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(new ScopeEvaluationMessage(scopeId)), cancellationToken);
+    }
+}

@@ -1,0 +1,171 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using FieldSync.Core.Security;
+
+namespace FieldSync.EndToEnd.Tests;
+
+/// <summary>Pull and the offline record endpoint over HTTP on the local host (queue triggers running for real).</summary>
+[Collection(ApiGroup.Name)]
+public class SyncApiTests(ApiFixture api)
+{
+    private static readonly string Tomorrow = DateTimeOffset.UtcNow.Date.AddDays(1).AddHours(9).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+
+    private async Task<(string User, string Booking, string WorkOrder)> TechnicianWithBookingAsync()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var user = "tech-" + suffix;
+        using var dispatcher = api.Dispatcher();
+        async Task Create(string table, string json)
+        {
+            using var response = await dispatcher.PostAsync(new Uri($"api/records/{table}", UriKind.Relative), Http.JsonBody(json));
+            Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        }
+        await Create("bookableresource", $$"""{ "id": "res-{{suffix}}", "name": "Tech {{suffix}}", "userid": "{{user}}" }""");
+        await Create("account", $$"""{ "id": "acc-{{suffix}}", "name": "Account {{suffix}}" }""");
+        await Create("workorder", $$"""{ "id": "wo-{{suffix}}", "name": "WO {{suffix}}", "serviceaccount": "acc-{{suffix}}" }""");
+        await Create("bookableresourcebooking", $$"""
+            { "id": "bk-{{suffix}}", "name": "Visit", "resource": "res-{{suffix}}", "workorder": "wo-{{suffix}}",
+              "starttime": "{{Tomorrow}}", "endtime": "{{Tomorrow}}" }
+            """);
+        return (user, "bk-" + suffix, "wo-" + suffix);
+    }
+
+    private static StringContent PullBody(string deviceId, string? checkpoint = null, string extra = "")
+        => Http.JsonBody($$"""{ "deviceId": "{{deviceId}}", "checkpoint": {{(checkpoint is null ? "null" : JsonSerializer.Serialize(checkpoint))}} {{extra}} }""");
+
+    [Fact]
+    public async Task Pull_FirstSyncWithGzip_DeliversTheTechniciansBookingAndWorkOrder()
+    {
+        var (user, booking, workOrder) = await TechnicianWithBookingAsync();
+        using var client = api.As(user, Roles.Technician);
+        client.DefaultRequestHeaders.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        using var response = await client.PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody("phone-" + user));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("gzip", response.Content.Headers.ContentEncoding);
+        await using var stream = new GZipStream(await response.Content.ReadAsStreamAsync(), CompressionMode.Decompress);
+        var body = (await JsonDocument.ParseAsync(stream)).RootElement;
+
+        Assert.Equal("FIRST_SYNC", body.GetProperty("syncMode").GetString());
+        var bookings = body.GetProperty("changes").GetProperty("bookableresourcebooking").GetProperty("upserts");
+        Assert.Contains(bookings.EnumerateArray(), b => b.GetProperty("id").GetString() == booking);
+        Assert.Contains(body.GetProperty("changes").GetProperty("workorder").GetProperty("upserts").EnumerateArray(), w => w.GetProperty("id").GetString() == workOrder);
+        Assert.Equal("field-service-mobile", body.GetProperty("profile").GetProperty("id").GetString());
+        Assert.False(body.GetProperty("profile").GetProperty("settings").GetProperty("conflictDetection").GetBoolean());
+        Assert.True(body.GetProperty("tables").GetProperty("workorder").TryGetProperty("checksum", out _));
+    }
+
+    [Fact]
+    public async Task Pull_Brotli_IsHonoured()
+    {
+        var (user, _, _) = await TechnicianWithBookingAsync();
+        using var client = api.As(user, Roles.Technician);
+        client.DefaultRequestHeaders.AcceptEncoding.ParseAdd("gzip;q=0.5, br");
+        using var response = await client.PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody("phone-" + user));
+        Assert.Contains("br", response.Content.Headers.ContentEncoding);
+    }
+
+    [Fact]
+    public async Task Pull_NothingNew_IsSmall()
+    {
+        var (user, _, _) = await TechnicianWithBookingAsync();
+        using var client = api.As(user, Roles.Technician);
+        using var first = await client.PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody("phone-" + user));
+        var checkpoint = (await first.JsonAsync()).GetProperty("checkpoint").GetString();
+        using var idle = await client.PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody("phone-" + user, checkpoint));
+        var body = await idle.JsonAsync();
+        Assert.Equal("DELTA_SYNC", body.GetProperty("syncMode").GetString());
+        Assert.Empty(body.GetProperty("changes").EnumerateObject());
+    }
+
+    [Fact]
+    public async Task GetOfflineRecord_HeldAndNotHeld_ReturnsRecordOrRecordNotFound()
+    {
+        var (user, booking, _) = await TechnicianWithBookingAsync();
+        using var client = api.As(user, Roles.Technician);
+        using var pull = await client.PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody("phone-" + user));
+        Assert.Equal(HttpStatusCode.OK, pull.StatusCode);
+
+        using var held = await client.GetAsync(new Uri($"api/sync/records/bookableresourcebooking/{booking}?deviceId=phone-{user}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, held.StatusCode);
+        using var other = await client.GetAsync(new Uri($"api/sync/records/bookableresourcebooking/someone-elses?deviceId=phone-{user}", UriKind.Relative));
+        var problem = await other.AssertProblemAsync(HttpStatusCode.NotFound, "record-not-found");
+        Assert.Equal("Record Not Found", problem.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task Pull_DeviceOfAnotherTechnician_Returns403()
+    {
+        var (user, _, _) = await TechnicianWithBookingAsync();
+        using var owner = api.As(user, Roles.Technician);
+        using var first = await owner.PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody("phone-" + user));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using var thief = api.As("tech-mallory", Roles.Technician);
+        using var response = await thief.PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody("phone-" + user));
+        await response.AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Theory]
+    [InlineData("""{ "checkpoint": null }""", "validation")]
+    [InlineData("""{ "deviceId": "a/b" }""", "validation")]
+    [InlineData("""{ "deviceId": "d1", "pageSize": 0 }""", "validation")]
+    [InlineData("""{ "deviceId": "d1", "pageSize": "ten" }""", "validation")]
+    [InlineData("""{ "deviceId": "d1", "tables": ["spaceship"] }""", "validation")]
+    [InlineData("""{ "deviceId": "d1", "since": "2026-01-01" }""", "validation")]
+    [InlineData("""{ "deviceId": "d1", "checkpoint": "forged" }""", "invalid-checkpoint")]
+    public async Task Pull_BadRequest_Returns400(string body, string slug)
+    {
+        using var client = api.As("tech-validation", Roles.Technician);
+        using var response = await client.PostAsync(new Uri("api/sync/pull", UriKind.Relative), Http.JsonBody(body));
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, slug);
+    }
+
+    [Fact]
+    public async Task Pull_DispatcherRole_Returns403()
+    {
+        using var response = await api.Dispatcher().PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody("d1"));
+        await response.AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Fact]
+    public async Task AdminProfiles_InvalidProfile_Returns400ListingEveryProblem()
+    {
+        using var admin = api.As("admin1", Roles.Admin);
+        using var response = await admin.PutAsync(new Uri("api/admin/profiles/broken", UriKind.Relative), Http.JsonBody("""
+            { "id": "broken", "name": "Broken", "tables": {
+              "workorder": { "download": "filter", "filter": "nosuchcolumn eq 1", "syncIntervalMinutes": 1 },
+              "spaceship": { "download": "all", "syncIntervalMinutes": 60 } } }
+            """));
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid-profile");
+        Assert.True(problem.GetProperty("errors").GetArrayLength() >= 3);
+        using var get = await admin.GetAsync(new Uri("api/admin/profiles/broken", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+    }
+
+    [Fact]
+    public async Task AdminProfiles_SaveAssignAndPull_UsesTheAssignedProfile()
+    {
+        var (user, booking, _) = await TechnicianWithBookingAsync();
+        using var admin = api.As("admin1", Roles.Admin);
+        using var put = await admin.PutAsync(new Uri("api/admin/profiles/bookings-only", UriKind.Relative), Http.JsonBody("""
+            { "id": "bookings-only", "name": "Bookings only", "tables": {
+              "bookableresourcebooking": { "download": "filter", "filter": "resource eq @currentResource", "syncIntervalMinutes": 5 } } }
+            """));
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        using var assign = await admin.PutAsync(new Uri($"api/admin/assignments/{user}", UriKind.Relative), Http.JsonBody("""{ "profileId": "bookings-only" }"""));
+        Assert.Equal(HttpStatusCode.OK, assign.StatusCode);
+
+        using var client = api.As(user, Roles.Technician);
+        using var pull = await client.PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody("phone-" + user));
+        var body = await pull.JsonAsync();
+        Assert.Equal("bookings-only", body.GetProperty("profile").GetProperty("id").GetString());
+        Assert.Equal([booking], body.GetProperty("changes").GetProperty("bookableresourcebooking").GetProperty("upserts").EnumerateArray().Select(b => b.GetProperty("id").GetString()));
+        Assert.False(body.GetProperty("changes").TryGetProperty("workorder", out _));
+
+        using var list = await admin.GetAsync(new Uri("api/admin/profiles", UriKind.Relative));
+        var ids = (await list.JsonAsync()).GetProperty("value").EnumerateArray().Select(p => p.GetProperty("id").GetString()).ToList();
+        Assert.Contains("bookings-only", ids);
+        Assert.Contains("field-service-mobile", ids);
+    }
+}

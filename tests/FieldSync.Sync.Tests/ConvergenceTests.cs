@@ -1,0 +1,222 @@
+using FieldSync.Core.Profiles;
+using FieldSync.Core.Records;
+using FieldSync.Core.Schema;
+using FieldSync.Core.Sync;
+using static FieldSync.Sync.Tests.FieldServiceWorld;
+
+namespace FieldSync.Sync.Tests;
+
+/// <summary>
+/// ARCHITECTURE.md §5.1 (convergence): after any interleaving of server writes, reassignments, completions,
+/// deletes, profile assignments and time passing, a device that pulls to completion holds exactly the rows a
+/// brute-force evaluation of its profile over the whole server state selects, at their current versions.
+/// Seeded and reproducible; the seed is in every failure message.
+/// </summary>
+public class ConvergenceTests
+{
+    private static readonly string[] Users = ["tech1", "tech2", "tech3"];
+    private static readonly string[] Statuses = [Scheduled, Completed, Canceled];
+
+    [Theory]
+    [InlineData(20261125)]
+    [InlineData(7)]
+    public async Task RandomHistory_DevicesConvergeToBruteForceModel(int seed)
+    {
+        var random = new Random(seed);
+        var start = new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero);
+        await using var h = await SyncHarness.StartAsync(start);
+        await SeedAsync(h);
+        await h.CreateAsync("bookableresource", "resource-tech3", ("name", "Tech Three"), ("userid", "tech3"), ("resourcetype", 3));
+        var schema = h.Services.GetService<SchemaCatalog>()!;
+        var profiles = h.Services.GetService<IProfileStore>()!;
+        await profiles.SaveAsync(ProfileParser.Parse(WideProfileJson, schema), CancellationToken.None);
+
+        var devices = Users.ToDictionary(u => u, u => Device(h, u));
+        var workOrders = new List<string>();
+        var bookings = new List<string>();
+        var products = new List<string>();
+        var next = 0;
+        var log = new List<string>();
+        string Id(string prefix) => $"{prefix}-{next++:D4}";
+        T Pick<T>(IReadOnlyList<T> list) => list[random.Next(list.Count)];
+
+        for (var step = 0; step < 140; step++)
+        {
+            var roll = random.Next(100);
+            var now = h.Clock.GetUtcNow();
+            switch (roll)
+            {
+                case < 10:
+                    var wo = Id("wo");
+                    await WorkOrderAsync(h, wo, random.Next(2) == 0 ? "account-1" : "account-2");
+                    workOrders.Add(wo);
+                    log.Add($"create {wo}");
+                    break;
+                case < 30:
+                    var booking = Id("booking");
+                    await BookingAsync(h, booking, "resource-" + Pick(Users), workOrders.Count > 0 && random.Next(5) > 0 ? Pick(workOrders) : null,
+                        now.AddHours(random.Next(-60, 120)), Pick(Statuses));
+                    bookings.Add(booking);
+                    log.Add($"create {booking}");
+                    break;
+                case < 45 when bookings.Count > 0:
+                    var b1 = Pick(bookings);
+                    await h.UpdateAsync("bookableresourcebooking", b1, ("bookingstatus", Pick(Statuses)));
+                    log.Add($"status {b1}");
+                    break;
+                case < 55 when bookings.Count > 0:
+                    var b2 = Pick(bookings);
+                    await h.UpdateAsync("bookableresourcebooking", b2, ("resource", "resource-" + Pick(Users)));
+                    log.Add($"reassign {b2}");
+                    break;
+                case < 60 when bookings.Count > 0 && workOrders.Count > 0:
+                    var b3 = Pick(bookings);
+                    await h.UpdateAsync("bookableresourcebooking", b3, ("workorder", Pick(workOrders)));
+                    log.Add($"relink {b3}");
+                    break;
+                case < 64 when bookings.Count > 0:
+                    var b4 = Pick(bookings);
+                    bookings.Remove(b4);
+                    await h.DeleteAsync("bookableresourcebooking", b4);
+                    log.Add($"delete {b4}");
+                    break;
+                case < 70 when workOrders.Count > 0:
+                    var w1 = Pick(workOrders);
+                    await h.UpdateAsync("workorder", w1, ("serviceaccount", random.Next(2) == 0 ? "account-1" : "account-2"), ("priority", random.Next(1, 5)));
+                    log.Add($"edit {w1}");
+                    break;
+                case < 76 when workOrders.Count > 0:
+                    var wop = Id("wop");
+                    await h.CreateAsync("workorderproduct", wop, ("name", wop), ("workorder", Pick(workOrders)), ("product", "product-1"));
+                    products.Add(wop);
+                    log.Add($"create {wop}");
+                    break;
+                case < 79 when products.Count > 0:
+                    var wop2 = Pick(products);
+                    products.Remove(wop2);
+                    await h.DeleteAsync("workorderproduct", wop2);
+                    log.Add($"delete {wop2}");
+                    break;
+                case < 82:
+                    var user = Pick(Users);
+                    var profileId = random.Next(2) == 0 ? "wide" : DefaultProfiles.DefaultProfileId;
+                    await profiles.AssignAsync(user, profileId, CancellationToken.None);
+                    var scope = ScopeIds.ForUser(user);
+                    if (await h.Feed.GetHeadAsync(scope, CancellationToken.None) is not null)
+                    {
+                        await h.Feed.RegisterScopeAsync(new ScopeRegistration(scope, profileId, user), CancellationToken.None);
+                        await h.Services.GetService<IFeedWork>()!.EnqueueScopeAsync(scope, CancellationToken.None);
+                    }
+                    log.Add($"assign {user} {profileId}");
+                    break;
+                case < 88:
+                    h.Clock.Advance(TimeSpan.FromMinutes(random.Next(5, 600)));
+                    await h.FanOut.EvaluateScopesAsync(p => p.Tables.Values.Any(r => r.Filter is { IsTimeRelative: true }), CancellationToken.None);
+                    log.Add($"clock {h.Clock.GetUtcNow():O}");
+                    break;
+                case < 94:
+                    // Some queued work runs, a device syncs mid-stream with small pages.
+                    if (random.Next(2) == 0)
+                    {
+                        await h.DrainAsync();
+                    }
+                    var u = Pick(Users);
+                    await devices[u].SyncAsync(pageSize: random.Next(1, 40));
+                    log.Add($"sync {u}");
+                    break;
+                default:
+                    if (random.Next(10) == 0)
+                    {
+                        devices[Pick(Users)].Reset();
+                        log.Add("reset");
+                    }
+                    break;
+            }
+            if (step % 35 == 34)
+            {
+                await AssertConvergedAsync(h, devices, seed, step, log);
+            }
+        }
+        await AssertConvergedAsync(h, devices, seed, -1, log);
+    }
+
+    private static async Task AssertConvergedAsync(SyncHarness h, Dictionary<string, DeviceSimulator> devices, int seed, int step, List<string> log)
+    {
+        await h.FanOut.EvaluateScopesAsync(p => p.Tables.Values.Any(r => r.Filter is { IsTimeRelative: true }), CancellationToken.None);
+        await h.DrainAsync();
+        var world = await WorldAsync(h);
+        foreach (var (user, device) in devices)
+        {
+            await device.SyncAsync(force: true);
+            var expected = await ExpectedAsync(h, world, user);
+            var context = $"seed {seed}, step {step}, user {user}; last steps: {string.Join(", ", log.TakeLast(12))}";
+            foreach (var (table, rows) in expected)
+            {
+                var held = device.Tables.TryGetValue(table, out var t) ? t : [];
+                Assert.True(rows.Keys.Order().SequenceEqual(held.Keys.Order()),
+                    $"{context}: {table} expected [{string.Join(",", rows.Keys.Order())}] held [{string.Join(",", held.Keys.Order())}]");
+                foreach (var (id, record) in rows)
+                {
+                    Assert.True(record.Version == held[id].GetProperty("version").GetInt64(), $"{context}: {table} {id} version");
+                }
+            }
+            Assert.True(device.Tables.Where(kv => kv.Value.Count > 0).All(kv => expected.ContainsKey(kv.Key)),
+                $"{context}: device holds tables outside its profile: {string.Join(",", device.Tables.Where(kv => kv.Value.Count > 0 && !expected.ContainsKey(kv.Key)).Select(kv => kv.Key))}");
+        }
+    }
+
+    private static async Task<Dictionary<string, List<Record>>> WorldAsync(SyncHarness h)
+    {
+        var store = h.Services.GetService<IRecordStore>()!;
+        var world = new Dictionary<string, List<Record>>(StringComparer.Ordinal);
+        foreach (var table in h.Services.GetService<SchemaCatalog>()!.Tables.Keys)
+        {
+            var rows = new List<Record>();
+            await foreach (var record in store.QueryLiveAsync(table, null, null, CancellationToken.None))
+            {
+                rows.Add(record);
+            }
+            world[table] = rows;
+        }
+        return world;
+    }
+
+    /// <summary>The brute-force model: the profile's definition applied to every row of every table.</summary>
+    private static async Task<Dictionary<string, Dictionary<string, Record>>> ExpectedAsync(SyncHarness h, Dictionary<string, List<Record>> world, string user)
+    {
+        var profileId = await h.Services.GetService<IProfileStore>()!.GetAssignmentAsync(user, CancellationToken.None);
+        var profile = (await h.Services.GetService<IProfileStore>()!.GetAsync(profileId, CancellationToken.None))!;
+        var resource = world["bookableresource"].Where(r => Equals(r.Values.GetValueOrDefault("userid"), user)).Select(r => r.Id).Order(StringComparer.Ordinal).FirstOrDefault();
+        var context = new FilterContext(user, resource, h.Clock.GetUtcNow());
+        var selected = new Dictionary<string, Dictionary<string, Record>>(StringComparer.Ordinal);
+        foreach (var rule in profile.TablesInDependencyOrder)
+        {
+            var rows = world[rule.Table].Where(row => rule.Download switch
+            {
+                DownloadMode.All => true,
+                DownloadMode.Filter => rule.Filter!.Evaluate(row, context),
+                DownloadMode.Related => rule.RelatedTo.Any(rel => rel.Direction == RelationshipDirection.ReferencedBy
+                        ? selected[rel.OtherTable].Values.Any(o => Equals(o.Values.GetValueOrDefault(rel.LookupColumn), row.Id))
+                        : row.Values.GetValueOrDefault(rel.LookupColumn) is string target && selected[rel.OtherTable].ContainsKey(target))
+                    && (rule.Filter is null || rule.Filter.Evaluate(row, context)),
+                _ => false,
+            });
+            selected[rule.Table] = rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        }
+        return selected;
+    }
+
+    /// <summary>A second profile: bookings of my resource whatever their status and date, and no child rows.</summary>
+    private const string WideProfileJson = """
+        {
+          "id": "wide",
+          "name": "Wide test profile",
+          "tables": {
+            "bookableresourcebooking": { "download": "filter", "filter": "resource eq @currentResource", "syncIntervalMinutes": 5 },
+            "workorder": { "download": "related", "relatedTo": ["bookableresourcebooking.workorder"], "syncIntervalMinutes": 5 },
+            "account": { "download": "related", "relatedTo": ["workorder.serviceaccount"], "syncIntervalMinutes": 60 },
+            "product": { "download": "all", "syncIntervalMinutes": 1440 }
+          }
+        }
+        """;
+}

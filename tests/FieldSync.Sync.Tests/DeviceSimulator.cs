@@ -1,0 +1,75 @@
+using System.Text.Json;
+using FieldSync.Core.Sync;
+
+namespace FieldSync.Sync.Tests;
+
+/// <summary>
+/// A device's offline database as the pull protocol builds it: resync drops a table, upserts replace rows,
+/// removes delete them. It pulls until the server says there is no more.
+/// </summary>
+public sealed class DeviceSimulator(PullService pulls, string userId, string deviceId)
+{
+    public Dictionary<string, Dictionary<string, JsonElement>> Tables { get; } = new(StringComparer.Ordinal);
+
+    public string? Checkpoint { get; private set; }
+
+    public List<PullResult> History { get; } = [];
+
+    public PullResult? Last => History.Count == 0 ? null : History[^1];
+
+    public IReadOnlySet<string> Ids(string table)
+        => Tables.TryGetValue(table, out var rows) ? rows.Keys.ToHashSet(StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
+
+    public long VersionOf(string table, string id) => Tables[table][id].GetProperty("version").GetInt64();
+
+    /// <summary>Pulls pages until hasMore is false. Returns the results of this sync.</summary>
+    public async Task<List<PullResult>> SyncAsync(IReadOnlyList<string>? tables = null, bool force = false, int pageSize = PullService.DefaultPageSize)
+    {
+        var results = new List<PullResult>();
+        for (var page = 0; page < 10_000; page++)
+        {
+            var outcome = await pulls.PullAsync(userId, new PullRequest(deviceId, Checkpoint, tables, force, pageSize), CancellationToken.None);
+            Assert.True(outcome.Failure == PullFailure.None, $"pull failed: {outcome.Failure} {outcome.Detail}");
+            Apply(outcome.Result!);
+            results.Add(outcome.Result!);
+            History.Add(outcome.Result!);
+            if (!outcome.Result!.HasMore)
+            {
+                return results;
+            }
+        }
+        throw new InvalidOperationException("sync did not finish");
+    }
+
+    /// <summary>Forgets everything, as the seed's app reset does: the next sync is a first sync.</summary>
+    public void Reset()
+    {
+        Tables.Clear();
+        Checkpoint = null;
+    }
+
+    private void Apply(PullResult result)
+    {
+        foreach (var table in result.Resync.Concat(result.Dropped))
+        {
+            Tables.Remove(table);
+        }
+        foreach (var change in result.Changes)
+        {
+            if (!Tables.TryGetValue(change.Table, out var rows))
+            {
+                rows = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                Tables[change.Table] = rows;
+            }
+            foreach (var op in change.Upserts)
+            {
+                rows[op.Id] = JsonDocument.Parse(op.Data!).RootElement.Clone();
+            }
+            foreach (var id in change.Removes)
+            {
+                rows.Remove(id);
+            }
+        }
+        Checkpoint = result.Checkpoint;
+    }
+}

@@ -1,0 +1,174 @@
+using FieldSync.Core.Sync;
+using static FieldSync.Sync.Tests.FieldServiceWorld;
+
+namespace FieldSync.Sync.Tests;
+
+/// <summary>The pull protocol: paging, resuming, intervals, refresh, checksums, resync, reset, device binding.</summary>
+public class PullProtocolTests
+{
+    private static readonly DateTimeOffset Today9 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+
+    private static async Task<SyncHarness> WorldWithBookingsAsync(int bookings)
+    {
+        var h = await SyncHarness.StartAsync(Today9);
+        await SeedAsync(h);
+        for (var i = 0; i < bookings; i++)
+        {
+            await WorkOrderAsync(h, $"wo-{i:D3}", i % 2 == 0 ? "account-1" : "account-2");
+            await BookingAsync(h, $"booking-{i:D3}", "resource-tech1", $"wo-{i:D3}", Today9.AddHours(i + 1));
+        }
+        await h.DrainAsync();
+        return h;
+    }
+
+    [Fact]
+    public async Task FirstSync_SmallPages_DeliversEverythingOnceWithProgress()
+    {
+        await using var h = await WorldWithBookingsAsync(12);
+        var paged = Device(h, "tech1", "device-paged");
+        var results = await paged.SyncAsync(pageSize: 5);
+        var whole = Device(h, "tech1", "device-whole");
+        await whole.SyncAsync();
+
+        Assert.True(results.Count >= 6, $"{results.Count} pages");
+        Assert.All(results, r => Assert.Equal(SyncModes.FirstSync, r.SyncMode));
+        Assert.True(results[0].Pending > results[^2].Pending, "pending must fall as pages arrive");
+        Assert.Equal(0, results[^1].Pending);
+        foreach (var table in whole.Tables.Keys)
+        {
+            Assert.Equal(whole.Ids(table).Order(), paged.Ids(table).Order());
+        }
+        Assert.Equal(12, paged.Ids("bookableresourcebooking").Count);
+        var upserts = results.SelectMany(r => r.Changes).SelectMany(c => c.Upserts).Count();
+        Assert.Equal(paged.Tables.Values.Sum(t => t.Count), upserts); // nothing delivered twice
+    }
+
+    [Fact]
+    public async Task FirstSync_ResponseLost_ResumesFromLastCheckpoint()
+    {
+        await using var h = await WorldWithBookingsAsync(8);
+        var device = Device(h, "tech1");
+        var first = await h.Pulls.PullAsync("tech1", new PullRequest("device-tech1", null, null, false, 4), CancellationToken.None);
+        // The second page is computed but never reaches the device; it asks again with the first page's checkpoint.
+        _ = await h.Pulls.PullAsync("tech1", new PullRequest("device-tech1", first.Result!.Checkpoint, null, false, 4), CancellationToken.None);
+        var replay = new DeviceSimulator(h.Pulls, "tech1", "device-tech1");
+        var resumed = await h.Pulls.PullAsync("tech1", new PullRequest("device-tech1", first.Result.Checkpoint, null, false, 4), CancellationToken.None);
+        Assert.NotEmpty(first.Result.Changes);
+        Assert.True(resumed.Result!.Changes.SelectMany(c => c.Upserts).Any());
+
+        await device.SyncAsync();
+        await replay.SyncAsync();
+        Assert.Equal(device.Ids("bookableresourcebooking").Order(), replay.Ids("bookableresourcebooking").Order());
+    }
+
+    [Fact]
+    public async Task DeltaSync_NothingNew_IsEmptyAndTablesNotDueAreSkipped()
+    {
+        await using var h = await WorldWithBookingsAsync(2);
+        var device = Device(h, "tech1");
+        await device.SyncAsync();
+
+        h.Clock.Advance(TimeSpan.FromMinutes(6));
+        var delta = (await device.SyncAsync())[0];
+        Assert.Equal(SyncModes.DeltaSync, delta.SyncMode);
+        Assert.Empty(delta.Changes);
+        Assert.False(delta.HasMore);
+        var synced = delta.Status.Where(s => s.Synced).Select(s => s.Table).ToHashSet();
+        Assert.Contains("bookableresourcebooking", synced);
+        Assert.Contains("workorder", synced);          // related to 5-minute bookings: effective interval 5
+        Assert.DoesNotContain("product", synced);       // daily
+    }
+
+    [Fact]
+    public async Task DeltaSync_WorkOrderFollowsBookingsInterval_EvenIfItsOwnIsLonger()
+    {
+        await using var h = await WorldWithBookingsAsync(1);
+        var device = Device(h, "tech1");
+        await device.SyncAsync();
+        var profile = device.Last!.Profile;
+        Assert.True(profile.Tables["account"].SyncInterval > profile.Tables["bookableresourcebooking"].SyncInterval);
+        Assert.Equal(profile.Tables["bookableresourcebooking"].EffectiveSyncInterval, profile.Tables["account"].EffectiveSyncInterval);
+    }
+
+    [Fact]
+    public async Task GridSync_OneTable_RefreshesItRegardlessOfInterval()
+    {
+        await using var h = await WorldWithBookingsAsync(1);
+        var device = Device(h, "tech1");
+        await device.SyncAsync();
+        await h.UpdateAsync("product", "product-1", ("name", "Boiler valve v2"));
+        await h.DrainAsync();
+
+        var delta = (await device.SyncAsync())[0];
+        Assert.DoesNotContain(delta.Changes, c => c.Table == "product"); // not due for a day
+        var grid = (await device.SyncAsync(["product"]))[0];
+        Assert.Equal(SyncModes.GridSync, grid.SyncMode);
+        Assert.Equal("Boiler valve v2", device.Tables["product"]["product-1"].GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Status_Checksums_MatchWhatTheDeviceHolds()
+    {
+        await using var h = await WorldWithBookingsAsync(5);
+        var device = Device(h, "tech1");
+        await device.SyncAsync();
+        foreach (var status in device.Last!.Status)
+        {
+            var rows = device.Tables.TryGetValue(status.Table, out var t) ? t : [];
+            var checksum = rows.Aggregate(0L, (x, kv) => x ^ BucketChecksum.Of(kv.Key, kv.Value.GetProperty("version").GetInt64()));
+            Assert.Equal(status.Checksum, BucketChecksum.Format(checksum));
+            Assert.Equal(status.Count, rows.Count);
+        }
+    }
+
+    [Fact]
+    public async Task Compaction_CheckpointPastHorizon_GetsResyncAndConverges()
+    {
+        await using var h = await WorldWithBookingsAsync(3);
+        var device = Device(h, "tech1");
+        await device.SyncAsync();
+        await h.UpdateAsync("bookableresourcebooking", "booking-000", ("bookingstatus", Completed));
+        await h.DrainAsync();
+        h.Clock.Advance(TimeSpan.FromDays(40));
+        await h.Feed.CompactAsync(ScopeIds.ForUser("tech1"), h.Clock.GetUtcNow() - TimeSpan.FromDays(30), CancellationToken.None);
+
+        var results = await device.SyncAsync();
+        Assert.Contains("bookableresourcebooking", results[0].Resync);
+        Assert.True(results[0].IsLarge, "a device unseen for 40 days gets a large-sync notice");
+        Assert.DoesNotContain("booking-000", device.Ids("bookableresourcebooking"));
+    }
+
+    [Fact]
+    public async Task Pull_DeviceOfAnotherUser_IsRefused()
+    {
+        await using var h = await WorldWithBookingsAsync(1);
+        await Device(h, "tech1", "shared-device").SyncAsync();
+        var outcome = await h.Pulls.PullAsync("tech2", new PullRequest("shared-device", null, null, false, 100), CancellationToken.None);
+        Assert.Equal(PullFailure.DeviceOfOtherUser, outcome.Failure);
+    }
+
+    [Fact]
+    public async Task Pull_ForgedCheckpoint_IsRefused()
+    {
+        await using var h = await WorldWithBookingsAsync(1);
+        var device = Device(h, "tech1");
+        await device.SyncAsync();
+        var other = await h.Pulls.PullAsync("tech2", new PullRequest("device-tech2", device.Checkpoint, null, false, 100), CancellationToken.None);
+        Assert.Equal(PullFailure.InvalidCheckpoint, other.Failure);
+        var garbage = await h.Pulls.PullAsync("tech1", new PullRequest("device-tech1", "not-a-token", null, false, 100), CancellationToken.None);
+        Assert.Equal(PullFailure.InvalidCheckpoint, garbage.Failure);
+    }
+
+    [Fact]
+    public async Task Reset_DeviceForgetsEverything_NextSyncIsFirstSync()
+    {
+        await using var h = await WorldWithBookingsAsync(2);
+        var device = Device(h, "tech1");
+        await device.SyncAsync();
+        var before = device.Ids("bookableresourcebooking");
+        device.Reset();
+        var results = await device.SyncAsync();
+        Assert.Equal(SyncModes.FirstSync, results[0].SyncMode);
+        Assert.Equal(before.Order(), device.Ids("bookableresourcebooking").Order());
+    }
+}

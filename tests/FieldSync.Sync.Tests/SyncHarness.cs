@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+using FieldSync.Core.Records;
+using FieldSync.Core.Security;
+using FieldSync.Core.Sync;
+using FieldSync.Functions;
+using FieldSync.LocalHost.Azurite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FieldSync.Sync.Tests;
+
+/// <summary>
+/// The sync pipeline on its own Azurite (tables and queues are real), wired by the same AddFieldSync as the
+/// function app, with a clock the test moves. Queue work is run by <see cref="DrainAsync"/>, which plays the
+/// queue triggers: it receives real messages and calls the same services the queue functions call.
+/// </summary>
+public sealed class SyncHarness : IAsyncDisposable
+{
+    public const string Dispatcher = "dispatcher1";
+
+    private static readonly JsonSerializerOptions MessageJson = new(JsonSerializerDefaults.Web);
+
+    private readonly AzuriteProcess azurite;
+    private readonly ServiceProvider services;
+
+    private SyncHarness(AzuriteProcess azurite, ServiceProvider services, FakeTimeProvider clock)
+    {
+        this.azurite = azurite;
+        this.services = services;
+        Clock = clock;
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public IServiceProvider Services => services;
+
+    public RecordService Records => services.GetRequiredService<RecordService>();
+
+    public PullService Pulls => services.GetRequiredService<PullService>();
+
+    public FeedFanOut FanOut => services.GetRequiredService<FeedFanOut>();
+
+    public ScopeMaintainer Maintainer => services.GetRequiredService<ScopeMaintainer>();
+
+    public IFeedStore Feed => services.GetRequiredService<IFeedStore>();
+
+    public static async Task<SyncHarness> StartAsync(DateTimeOffset? now = null, Action<IServiceCollection>? configure = null)
+    {
+        var azurite = await AzuriteProcess.StartAsync();
+        var clock = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["FieldSync:Auth:Mode"] = "Jwt",
+            ["FieldSync:Auth:SigningKey"] = Convert.ToBase64String(LocalTokens.NewKey()),
+        }).Build();
+        var collection = new ServiceCollection();
+        collection.AddSingleton<TimeProvider>(clock);
+        collection.AddFieldSync(configuration);
+        configure?.Invoke(collection);
+        return new SyncHarness(azurite, collection.BuildServiceProvider(), clock);
+    }
+
+    /// <summary>Runs queued work (record fan-out, then scope evaluations) until both queues are empty.</summary>
+    public async Task<int> DrainAsync(int maxRounds = 200)
+    {
+        var queues = services.GetRequiredService<QueueServiceClient>();
+        var changes = queues.GetQueueClient(QueueNames.RecordChanges);
+        var scopes = queues.GetQueueClient(QueueNames.ScopeEvaluations);
+        await changes.CreateIfNotExistsAsync();
+        await scopes.CreateIfNotExistsAsync();
+        var handled = 0;
+        for (var round = 0; round < maxRounds; round++)
+        {
+            var any = false;
+            foreach (var message in (await changes.ReceiveMessagesAsync(32)).Value)
+            {
+                var change = JsonSerializer.Deserialize<RecordChangedMessage>(message.Body.ToString(), MessageJson)!;
+                await FanOut.RecordChangedAsync(change.Table, change.Id, CancellationToken.None);
+                await changes.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                handled++;
+                any = true;
+            }
+            foreach (var message in (await scopes.ReceiveMessagesAsync(32)).Value)
+            {
+                var work = JsonSerializer.Deserialize<ScopeEvaluationMessage>(message.Body.ToString(), MessageJson)!;
+                await Maintainer.EvaluateAsync(work.ScopeId, CancellationToken.None);
+                await scopes.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                handled++;
+                any = true;
+            }
+            if (!any)
+            {
+                return handled;
+            }
+        }
+        throw new InvalidOperationException("Queues did not drain.");
+    }
+
+    /// <summary>Drops whatever is queued, as if the messages were lost.</summary>
+    public async Task LoseQueuedMessagesAsync()
+    {
+        var queues = services.GetRequiredService<QueueServiceClient>();
+        await queues.GetQueueClient(QueueNames.RecordChanges).ClearMessagesAsync();
+        await queues.GetQueueClient(QueueNames.ScopeEvaluations).ClearMessagesAsync();
+    }
+
+    public async Task<Record> CreateAsync(string table, string id, params (string Column, object? Value)[] values)
+    {
+        var result = await Records.CreateAsync(table, id, values.ToDictionary(v => v.Column, v => v.Value), Dispatcher, CancellationToken.None);
+        Assert.True(result.Succeeded, $"create {table} {id}: {result.Outcome} {string.Join("; ", result.Errors?.Select(e => e.Field + ": " + e.Message) ?? [])} {result.Detail}");
+        return result.Record!;
+    }
+
+    public async Task<Record> UpdateAsync(string table, string id, params (string Column, object? Value)[] values)
+    {
+        var result = await Records.UpdateAsync(table, id, VersionCondition.Any, values.ToDictionary(v => v.Column, v => v.Value), Dispatcher, CancellationToken.None);
+        Assert.True(result.Succeeded, $"update {table} {id}: {result.Outcome} {result.Detail}");
+        return result.Record!;
+    }
+
+    public async Task DeleteAsync(string table, string id)
+    {
+        var result = await Records.DeleteAsync(table, id, VersionCondition.Any, Dispatcher, CancellationToken.None);
+        Assert.True(result.Succeeded, $"delete {table} {id}: {result.Outcome}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await services.DisposeAsync();
+        await azurite.DisposeAsync();
+    }
+}
