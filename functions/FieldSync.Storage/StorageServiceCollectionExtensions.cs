@@ -36,12 +36,18 @@ public static class StorageServiceCollectionExtensions
         }
 
         services.AddSingleton(options);
+        // Every storage call is counted (tests and benchmarks read the counter; telemetry can too).
+        var counter = new StorageTransactionCounter();
+        services.AddSingleton(counter);
         TokenCredential? credential = string.IsNullOrEmpty(options.ConnectionString) ? new DefaultAzureCredential() : null;
+        var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(counter.Policy, Azure.Core.HttpPipelinePosition.PerRetry);
         services.AddSingleton(_ => credential is null
-            ? new TableServiceClient(options.ConnectionString)
-            : new TableServiceClient(options.TableServiceUri, credential));
+            ? new TableServiceClient(options.ConnectionString, tableOptions)
+            : new TableServiceClient(options.TableServiceUri, credential, tableOptions));
         // Queue-triggered functions read Base64 messages, so every client we enqueue with writes Base64.
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        queueOptions.AddPolicy(counter.Policy, Azure.Core.HttpPipelinePosition.PerRetry);
         services.AddSingleton(_ => credential is null
             ? new QueueServiceClient(options.ConnectionString, queueOptions)
             : new QueueServiceClient(options.QueueServiceUri, credential, queueOptions));

@@ -26,9 +26,11 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
 
     private readonly TableClient feed = service.GetTableClient(options.TablePrefix + "feed");
     private readonly TableClient scopes = service.GetTableClient(options.TablePrefix + "scopes");
+    private readonly TableClient holders = service.GetTableClient(options.TablePrefix + "holders");
     private readonly Lazy<Task> created = new(() => Task.WhenAll(
         service.GetTableClient(options.TablePrefix + "feed").CreateIfNotExistsAsync(),
-        service.GetTableClient(options.TablePrefix + "scopes").CreateIfNotExistsAsync()));
+        service.GetTableClient(options.TablePrefix + "scopes").CreateIfNotExistsAsync(),
+        service.GetTableClient(options.TablePrefix + "holders").CreateIfNotExistsAsync()));
 
     public async Task<ScopeHead?> GetHeadAsync(string scopeId, CancellationToken cancellationToken)
     {
@@ -64,6 +66,23 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         var buckets = expected?.Buckets.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)
             ?? new Dictionary<string, BucketState>(StringComparer.Ordinal);
         var etag = expected?.ETag;
+        // Reverse index first for records entering a bucket, so it never misses a scope that holds a record.
+        await Parallel.ForEachAsync(changes.Where(c => c.Kind == FeedOpKind.Put && c.Previous is not { In: true }),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (change, ct) => await holders.UpsertEntityAsync(new TableEntity(HolderPartition(change.Table, change.Id), scopeId), TableUpdateMode.Replace, ct));
+        // For records leaving, note the index entry's ETag now: if a concurrent evaluation re-adds the record
+        // after our commit, its upsert changes the ETag and our delete below leaves the entry alone.
+        var leaving = new System.Collections.Concurrent.ConcurrentDictionary<MemberChange, ETag>();
+        await Parallel.ForEachAsync(changes.Where(c => c.Kind == FeedOpKind.Remove),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (change, ct) =>
+            {
+                var holder = await holders.GetEntityIfExistsAsync<TableEntity>(HolderPartition(change.Table, change.Id), scopeId, ["PartitionKey"], ct);
+                if (holder.HasValue)
+                {
+                    leaving[change] = holder.Value!.ETag;
+                }
+            });
         var index = 0;
         do
         {
@@ -117,8 +136,33 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
             }
         }
         while (index < changes.Count);
+        // ...and removed only after the record has left.
+        await Parallel.ForEachAsync(leaving, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (entry, ct) =>
+            {
+                try
+                {
+                    await holders.DeleteEntityAsync(HolderPartition(entry.Key.Table, entry.Key.Id), scopeId, entry.Value, ct);
+                }
+                catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+                {
+                }
+            });
         return true;
     }
+
+    public async Task<IReadOnlyList<string>> ScopesHoldingAsync(string table, string id, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var list = new List<string>();
+        await foreach (var entity in holders.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {HolderPartition(table, id)}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            list.Add(entity.RowKey);
+        }
+        return list;
+    }
+
+    private static string HolderPartition(string table, string id) => $"{table}|{id}";
 
     public async Task<FeedPage> ReadOpsAsync(string scopeId, string table, long afterSeq, int max, CancellationToken cancellationToken)
     {
@@ -180,7 +224,7 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
                     actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(scopeId, op.RowKey), ETag.All));
                     actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(scopeId, MemberKey(table, op.GetString("Id"))), ETag.All));
                 }
-                var evaluation = new ScopeEvaluation(head.ProfileId ?? "", head.ResourceId, head.EvaluatedOn ?? DateTimeOffset.MinValue);
+                var evaluation = new ScopeEvaluation(head.ProfileId ?? "", head.ProfileRevision ?? "", head.ResourceId, head.EvaluatedOn ?? DateTimeOffset.MinValue);
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, HeadEntity(scopeId, head.Seq, evaluation, buckets), new ETag(etag)));
                 try
                 {
@@ -268,6 +312,7 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         {
             ["Seq"] = seq,
             ["ProfileId"] = evaluation.ProfileId,
+            ["ProfileRevision"] = evaluation.ProfileRevision,
             ["ResourceId"] = evaluation.ResourceId,
             ["EvaluatedOn"] = evaluation.EvaluatedOn,
         };
@@ -293,7 +338,7 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
                     entity.GetInt64("x_" + table) ?? 0, entity.GetInt64("f_" + table) ?? 0);
             }
         }
-        return new ScopeHead(entity.PartitionKey, entity.GetInt64("Seq") ?? 0, entity.GetString("ProfileId"), entity.GetString("ResourceId"),
+        return new ScopeHead(entity.PartitionKey, entity.GetInt64("Seq") ?? 0, entity.GetString("ProfileId"), entity.GetString("ProfileRevision"), entity.GetString("ResourceId"),
             entity.GetDateTimeOffset("EvaluatedOn"), buckets, entity.ETag.ToString());
     }
 

@@ -9,36 +9,38 @@ namespace FieldSync.Storage;
 
 /// <summary>
 /// Profiles (table <c>&lt;prefix&gt;profiles</c>, partition "profile", one row per profile holding its JSON) and
-/// assignments (partition "assignment", one row per user). Parsed profiles are cached briefly in memory: a pull
-/// reads a profile on every call, and a change of profile reaches devices through the scope evaluation it
-/// triggers, not through this cache.
+/// assignments (partition "assignment", one row per user). Parsed profiles are also kept in memory by revision
+/// (a hash of their JSON): a pull asks for the revision its scope was evaluated with, which never changes
+/// meaning, so the copy in memory is never stale.
 /// </summary>
 public sealed class TableProfileStore(TableServiceClient service, SchemaCatalog schema, StorageOptions options, TimeProvider clock) : IProfileStore
 {
     private const string ProfilePartition = "profile";
     private const string AssignmentPartition = "assignment";
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
     private readonly TableClient table = service.GetTableClient(options.TablePrefix + "profiles");
     private readonly Lazy<Task> created = new(() => service.GetTableClient(options.TablePrefix + "profiles").CreateIfNotExistsAsync());
-    private readonly ConcurrentDictionary<string, (OfflineProfile? Profile, DateTimeOffset Until)> cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, OfflineProfile> byRevision = new(StringComparer.Ordinal);
     private readonly Lazy<OfflineProfile> builtIn = new(() => DefaultProfiles.FieldServiceMobile(schema));
 
     public async Task<OfflineProfile?> GetAsync(string profileId, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        if (cache.TryGetValue(profileId, out var hit) && hit.Until > now)
-        {
-            return hit.Profile;
-        }
         await created.Value;
         var response = await table.GetEntityIfExistsAsync<TableEntity>(ProfilePartition, profileId, cancellationToken: cancellationToken);
         var profile = response.HasValue
             ? ProfileParser.Parse(response.Value!.GetString("Json"), schema)
             : profileId == DefaultProfiles.DefaultProfileId ? builtIn.Value : null;
-        cache[profileId] = (profile, now + CacheFor);
+        if (profile is not null)
+        {
+            byRevision[profileId + "@" + ProfileRevisions.Of(profile)] = profile;
+        }
         return profile;
     }
+
+    public async Task<OfflineProfile?> GetRevisionAsync(string profileId, string? revision, CancellationToken cancellationToken)
+        => revision is not null && byRevision.TryGetValue(profileId + "@" + revision, out var known)
+            ? known
+            : await GetAsync(profileId, cancellationToken);
 
     public async Task<IReadOnlyList<OfflineProfile>> ListAsync(CancellationToken cancellationToken)
     {
@@ -57,7 +59,6 @@ public sealed class TableProfileStore(TableServiceClient service, SchemaCatalog 
         await created.Value;
         var entity = new TableEntity(ProfilePartition, profile.Id) { ["Json"] = profile.ToJson(), ["UpdatedOn"] = clock.GetUtcNow() };
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-        cache.TryRemove(profile.Id, out _);
     }
 
     public async Task<string> GetAssignmentAsync(string userId, CancellationToken cancellationToken)

@@ -80,6 +80,24 @@ public class PullProtocolTests
     }
 
     [Fact]
+    public async Task DeltaSync_NothingNew_CostsAtMostThreeStorageTransactions()
+    {
+        await using var h = await WorldWithBookingsAsync(3);
+        var device = Device(h, "tech1");
+        await device.SyncAsync();
+        h.Clock.Advance(TimeSpan.FromMinutes(6));
+        await device.SyncAsync(); // refreshes the device's last-pull time (done at most every 15 minutes)
+        var counter = h.Services.GetService<FieldSync.Storage.StorageTransactionCounter>()!;
+        for (var i = 0; i < 5; i++)
+        {
+            h.Clock.Advance(TimeSpan.FromMinutes(1));
+            counter.Reset();
+            await device.SyncAsync();
+            Assert.True(counter.Total <= 3, $"idle pull took {counter.Total}: {string.Join(", ", counter.ByOperation.Select(kv => $"{kv.Key}={kv.Value}"))}");
+        }
+    }
+
+    [Fact]
     public async Task DeltaSync_WorkOrderFollowsBookingsInterval_EvenIfItsOwnIsLonger()
     {
         await using var h = await WorldWithBookingsAsync(1);

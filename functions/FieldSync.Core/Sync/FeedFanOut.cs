@@ -28,7 +28,7 @@ public sealed class FeedFanOut(
         // Read the marker first: if the record is written again while we work, that write leaves a new marker
         // (and its own message), and the delete below leaves it alone.
         var marker = await records.GetFanOutMarkerAsync(table, id, cancellationToken);
-        var scopes = await ScopesAsync(profile => profile.Tables.ContainsKey(table) || table == ScopeEvaluator.ResourceTable, cancellationToken);
+        var scopes = await ScopesAffectedByAsync(table, id, cancellationToken);
         foreach (var scope in scopes)
         {
             await work.EnqueueScopeAsync(scope, cancellationToken);
@@ -39,6 +39,93 @@ public sealed class FeedFanOut(
         }
         logger.LogInformation("Record {Table} {Id} changed: {Count} scope evaluations queued", table, id, scopes.Count);
         return scopes.Count;
+    }
+
+    /// <summary>
+    /// The scopes whose selection a change to this record can alter: those that hold it now (reverse index),
+    /// plus those it may enter — found through the technician a filter's parameter points to, or through the
+    /// scopes holding the row a relationship points to. Where no such shortcut exists (a filter without a
+    /// parameter equality, a shared table that user rows depend on, the technician mapping itself) every scope
+    /// of the profile is evaluated: correct, just not cheap.
+    /// </summary>
+    public async Task<IReadOnlyCollection<string>> ScopesAffectedByAsync(string table, string id, CancellationToken cancellationToken)
+    {
+        var registrations = await feed.ListScopesAsync(cancellationToken);
+        var registered = registrations.Select(r => r.ScopeId).ToHashSet(StringComparer.Ordinal);
+        var targets = (await feed.ScopesHoldingAsync(table, id, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var stored = await records.GetAsync(table, id, cancellationToken);
+        var record = stored is { Record.Deleted: false } ? stored.Record : null;
+        foreach (var group in registrations.GroupBy(r => r.ProfileId, StringComparer.Ordinal))
+        {
+            var profile = await profiles.GetAsync(group.Key, cancellationToken);
+            if (profile is null)
+            {
+                continue;
+            }
+            var userScopes = group.Where(r => r.UserId is not null).Select(r => r.ScopeId).ToList();
+            var sharedScope = group.FirstOrDefault(r => r.UserId is null)?.ScopeId;
+            if (table == ScopeEvaluator.ResourceTable)
+            {
+                targets.UnionWith(userScopes); // who is whose technician may have changed
+            }
+            if (!profile.Tables.TryGetValue(table, out var rule))
+            {
+                continue;
+            }
+            if (!rule.IsUserScoped)
+            {
+                if (sharedScope is not null)
+                {
+                    targets.Add(sharedScope);
+                }
+                if (profile.Tables.Values.Any(r => r.IsUserScoped && r.DependsOn.Contains(table)))
+                {
+                    targets.UnionWith(userScopes);
+                }
+                continue;
+            }
+            switch (rule.Download)
+            {
+                case DownloadMode.Filter when rule.Filter!.ParameterEquality is { } equality:
+                    if (record?.Values.GetValueOrDefault(equality.Column) is string value)
+                    {
+                        var user = equality.Parameter == FilterParameter.CurrentUser
+                            ? value
+                            : (await records.GetAsync(ScopeEvaluator.ResourceTable, value, cancellationToken)) is { Record.Deleted: false } resource
+                                ? resource.Record.Values.GetValueOrDefault(ScopeEvaluator.ResourceUserColumn) as string
+                                : null;
+                        if (user is not null && userScopes.Contains(ScopeIds.ForUser(user)))
+                        {
+                            targets.Add(ScopeIds.ForUser(user));
+                        }
+                    }
+                    break;
+                case DownloadMode.Related:
+                    foreach (var relationship in rule.RelatedTo)
+                    {
+                        if (relationship.Direction == RelationshipDirection.References)
+                        {
+                            // A child row follows its parent: it can only enter scopes that hold the parent.
+                            if (record?.Values.GetValueOrDefault(relationship.LookupColumn) is string parent)
+                            {
+                                targets.UnionWith((await feed.ScopesHoldingAsync(relationship.OtherTable, parent, cancellationToken)).Where(userScopes.Contains));
+                            }
+                        }
+                        else if (rule.Filter is not null)
+                        {
+                            // A referenced row enters when referrers exist, through their changes; but with an extra
+                            // filter its own change can let it in, and there is no index of who refers to it.
+                            targets.UnionWith(userScopes);
+                        }
+                    }
+                    break;
+                default:
+                    targets.UnionWith(userScopes);
+                    break;
+            }
+        }
+        targets.IntersectWith(registered);
+        return targets;
     }
 
     /// <summary>Queues an evaluation of every scope whose profile matches; for profile changes and the clock.</summary>

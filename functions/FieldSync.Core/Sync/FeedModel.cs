@@ -37,6 +37,7 @@ public sealed record ScopeHead(
     string ScopeId,
     long Seq,
     string? ProfileId,
+    string? ProfileRevision,
     string? ResourceId,
     DateTimeOffset? EvaluatedOn,
     IReadOnlyDictionary<string, BucketState> Buckets,
@@ -57,7 +58,19 @@ public sealed record FeedOp(string Table, long Seq, string Id, FeedOpKind Kind, 
 public sealed record FeedPage(IReadOnlyList<FeedOp> Ops, bool HasMore);
 
 /// <summary>What a commit records in the head besides the ops.</summary>
-public sealed record ScopeEvaluation(string ProfileId, string? ResourceId, DateTimeOffset EvaluatedOn);
+public sealed record ScopeEvaluation(string ProfileId, string ProfileRevision, string? ResourceId, DateTimeOffset EvaluatedOn);
+
+/// <summary>
+/// A profile's revision: a hash of its normalized JSON. The scope head records the revision it was evaluated
+/// with, so a pull can use a cached copy of exactly that profile without reading storage.
+/// </summary>
+public static class ProfileRevisions
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Profiles.OfflineProfile, string> Cache = new();
+
+    public static string Of(Profiles.OfflineProfile profile)
+        => Cache.GetValue(profile, p => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(p.ToJson())).ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
+}
 
 /// <summary>A scope known to the feed (so record changes can find the scopes to re-evaluate).</summary>
 public sealed record ScopeRegistration(string ScopeId, string ProfileId, string? UserId);
@@ -87,6 +100,13 @@ public interface IFeedStore
 
     /// <summary>Drops remove ops older than <paramref name="before"/>; raises the bucket floor so older checkpoints must resync.</summary>
     Task<int> CompactAsync(string scopeId, DateTimeOffset before, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The scopes whose buckets hold the record now (a reverse index kept by <see cref="CommitAsync"/>: written
+    /// before a record enters a bucket and removed after it leaves, so it may briefly list a scope too many,
+    /// never one too few).
+    /// </summary>
+    Task<IReadOnlyList<string>> ScopesHoldingAsync(string table, string id, CancellationToken cancellationToken);
 
     Task RegisterScopeAsync(ScopeRegistration registration, CancellationToken cancellationToken);
 

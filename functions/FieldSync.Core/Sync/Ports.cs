@@ -5,8 +5,14 @@ namespace FieldSync.Core.Sync;
 /// <summary>Stored offline profiles and which profile each user has.</summary>
 public interface IProfileStore
 {
-    /// <summary>A stored profile, or the built-in default profile when its id is asked for and none is stored.</summary>
+    /// <summary>A stored profile, or the built-in default profile when its id is asked for and none is stored. Always current.</summary>
     Task<OfflineProfile?> GetAsync(string profileId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The profile at <paramref name="revision"/> from memory when this instance has seen it, else as
+    /// <see cref="GetAsync"/>. For pulls, whose scope head names the revision it was evaluated with.
+    /// </summary>
+    Task<OfflineProfile?> GetRevisionAsync(string profileId, string? revision, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<OfflineProfile>> ListAsync(CancellationToken cancellationToken);
 

@@ -80,7 +80,7 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
 
         var userScope = ScopeIds.ForUser(userId);
         var userHead = await feed.GetHeadAsync(userScope, cancellationToken);
-        OfflineProfile? profile = userHead?.ProfileId is { } pid ? await profiles.GetAsync(pid, cancellationToken) : null;
+        OfflineProfile? profile = userHead?.ProfileId is { } pid ? await profiles.GetRevisionAsync(pid, userHead.ProfileRevision, cancellationToken) : null;
         ScopeHead? sharedHead = profile is null ? null : await feed.GetHeadAsync(ScopeIds.Shared(profile.Id), cancellationToken);
         if (userHead is null || profile is null || sharedHead is null)
         {

@@ -40,8 +40,9 @@ public sealed class ScopeMaintainer(
             var selected = await evaluator.EvaluateAsync(profile, context, userScoped, cancellationToken);
             var members = await feed.GetMembersAsync(scopeId, cancellationToken);
             var changes = Diff(selected, members);
-            var evaluation = new ScopeEvaluation(profile.Id, context.ResourceId, context.Now);
-            if (changes.Count == 0 && head is not null && head.ProfileId == profile.Id && head.ResourceId == context.ResourceId)
+            var evaluation = new ScopeEvaluation(profile.Id, ProfileRevisions.Of(profile), context.ResourceId, context.Now);
+            if (changes.Count == 0 && head is not null && head.ProfileId == profile.Id && head.ProfileRevision == evaluation.ProfileRevision
+                && head.ResourceId == context.ResourceId)
             {
                 return 0;
             }

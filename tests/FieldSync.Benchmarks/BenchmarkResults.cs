@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace FieldSync.Benchmarks;
+
+/// <summary>The figures of one run, printed as a table and written as one JSON object (snake_case keys).</summary>
+internal sealed class BenchmarkResults
+{
+    public const double IdleTransactionsTarget = 3;
+    public const double TransactionsPer1000Target = 5;
+    public const double TimeRatioTarget = 2.0;
+
+    public required BenchmarkSettings Settings { get; init; }
+    public DateTimeOffset StartedOn { get; init; }
+    public double TotalSeconds { get; set; }
+
+    public int SeedRecords { get; set; }
+    public double SeedSeconds { get; set; }
+    public long SeedTransactions { get; set; }
+    public long FanOutTransactions { get; set; }
+    public double FanOutSeconds { get; set; }
+
+    public int SharedScopeOps { get; set; }
+    public long SharedScopeBuildTransactions { get; set; }
+    public double SharedScopeBuildSeconds { get; set; }
+    public IReadOnlyDictionary<string, long> SharedScopeBuildByOperation { get; set; } = new Dictionary<string, long>();
+    public double UserScopeBuildTransactions { get; set; }
+    public double UserScopeBuildSeconds { get; set; }
+    public IReadOnlyDictionary<string, double> UserScopeBuildByOperation { get; set; } = new Dictionary<string, double>();
+
+    public long InitialSyncRecords { get; set; }
+    public long ExpectedInitialSyncRecords { get; set; }
+    public long InitialSyncTransactions { get; set; }
+    public int InitialSyncPulls { get; set; }
+    public double InitialSyncInProcessSeconds { get; set; }
+    public IReadOnlyDictionary<string, long> InitialSyncByOperation { get; set; } = new Dictionary<string, long>();
+
+    public double PullIdleTransactions { get; set; }
+    public long PullIdleTransactionsMin { get; set; }
+    public long PullIdleTransactionsMax { get; set; }
+    public int PullIdleCount { get; set; }
+    public double PullIdleTablesDue { get; set; }
+    public IReadOnlyDictionary<string, double> PullIdleByOperation { get; set; } = new Dictionary<string, double>();
+
+    public long HttpSyncRecords { get; set; }
+    public int HttpSyncPulls { get; set; }
+    public IReadOnlyList<double> HttpSyncSeconds { get; set; } = [];
+    public IReadOnlyList<double> RawScanSeconds { get; set; } = [];
+    public long RawScanEntities { get; set; }
+    public long HttpSyncWireBytes { get; set; }
+    public long HttpSyncJsonBytes { get; set; }
+    public long PullIdleWireBytes { get; set; }
+    public long PullIdleJsonBytes { get; set; }
+
+    public double InitialSyncTransactionsPer1000 => InitialSyncRecords == 0 ? 0 : InitialSyncTransactions / (InitialSyncRecords / 1000.0);
+    public double HttpSyncMedianSeconds => Median(HttpSyncSeconds);
+    public double RawScanMedianSeconds => Median(RawScanSeconds);
+    public double TimeRatio => HttpSyncMedianSeconds / RawScanMedianSeconds;
+    public double RecordsPerSecond => HttpSyncRecords / HttpSyncMedianSeconds;
+    public double RawEntitiesPerSecond => RawScanEntities / RawScanMedianSeconds;
+    public double WireBytesPerRecord => (double)HttpSyncWireBytes / HttpSyncRecords;
+    public double JsonBytesPerRecord => (double)HttpSyncJsonBytes / HttpSyncRecords;
+    public double ScopeBuildTransactionsPer1000 => SharedScopeOps == 0 ? 0 : SharedScopeBuildTransactions / (SharedScopeOps / 1000.0);
+
+    public void PrintTable(TextWriter output)
+    {
+        var s = Settings;
+        output.WriteLine(Invariant($"FieldSync sync benchmark, {StartedOn:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores{(s.Quick ? ", --quick" : "")}: {s.Products:N0} products, {s.Technicians} technicians, {SeedRecords:N0} records, total {TotalSeconds:0} s"));
+        output.WriteLine();
+        var rows = new List<(string Figure, string Value, string Target, string Verdict)>
+        {
+            ("pull_idle_transactions", Invariant($"{PullIdleTransactions:0.00} (min {PullIdleTransactionsMin}, max {PullIdleTransactionsMax}, {PullIdleCount} pulls, {PullIdleTablesDue:0.0} tables due)"),
+                Invariant($"<= {IdleTransactionsTarget}"), Verdict(PullIdleTransactions <= IdleTransactionsTarget)),
+            ("initial_sync_records", Invariant($"{InitialSyncRecords:N0}{(InitialSyncRecords == ExpectedInitialSyncRecords ? "" : $" (expected {ExpectedInitialSyncRecords:N0}!)")}"), "", ""),
+            ("initial_sync_transactions", Invariant($"{InitialSyncTransactions:N0} in {InitialSyncPulls} pulls of {s.PageSize}"), "", ""),
+            ("initial_sync_transactions_per_1000_records", Invariant($"{InitialSyncTransactionsPer1000:0.00}"),
+                Invariant($"<= {TransactionsPer1000Target}"), Verdict(InitialSyncTransactionsPer1000 <= TransactionsPer1000Target)),
+            ("initial_sync_time_ratio_vs_raw_scan", Invariant($"{TimeRatio:0.00} ({HttpSyncMedianSeconds:0.000} s / {RawScanMedianSeconds:0.000} s, medians of {HttpSyncSeconds.Count})"),
+                Invariant($"<= {TimeRatioTarget:0.0}"), Verdict(TimeRatio <= TimeRatioTarget)),
+            ("initial_sync_records_per_second", Invariant($"{RecordsPerSecond:N0} (HTTP, gzip, {HttpSyncRecords:N0} records in {HttpSyncPulls} pulls)"), "", ""),
+            ("raw_scan_entities_per_second", Invariant($"{RawEntitiesPerSecond:N0} ({RawScanEntities:N0} entities)"), "", ""),
+            ("initial_sync_wire_bytes_per_record", Invariant($"{WireBytesPerRecord:0.0} gzip ({JsonBytesPerRecord:0.0} as JSON)"), "", ""),
+            ("pull_idle_wire_bytes", Invariant($"{PullIdleWireBytes:N0} gzip ({PullIdleJsonBytes:N0} as JSON)"), "", ""),
+            ("scope_build_transactions", Invariant($"{SharedScopeBuildTransactions:N0} (shared scope, {SharedScopeOps:N0} records, {ScopeBuildTransactionsPer1000:0.0} per 1000, {SharedScopeBuildSeconds:0.0} s)"), "", ""),
+            ("user_scope_build_transactions", Invariant($"{UserScopeBuildTransactions:0.0} (mean of {s.Technicians}, {UserScopeBuildSeconds:0.00} s each)"), "", ""),
+            ("seed", Invariant($"{SeedRecords:N0} writes in {SeedSeconds:0.0} s, {(double)SeedTransactions / SeedRecords:0.00} transactions each; fan-out {(double)FanOutTransactions / SeedRecords:0.00} each in {FanOutSeconds:0.0} s"), "", ""),
+        };
+        var w1 = rows.Max(r => r.Figure.Length);
+        var w2 = rows.Max(r => r.Value.Length);
+        var w3 = Math.Max("target".Length, rows.Max(r => r.Target.Length));
+        output.WriteLine($"{"figure".PadRight(w1)}  {"value".PadRight(w2)}  {"target".PadRight(w3)}  result");
+        output.WriteLine($"{new string('-', w1)}  {new string('-', w2)}  {new string('-', w3)}  ------");
+        foreach (var (figure, value, target, verdict) in rows)
+        {
+            output.WriteLine($"{figure.PadRight(w1)}  {value.PadRight(w2)}  {target.PadRight(w3)}  {verdict}".TrimEnd());
+        }
+        output.WriteLine();
+        PrintTop(output, "Idle pull, transactions per pull by operation", PullIdleByOperation);
+        PrintTop(output, "First sync, transactions by operation", InitialSyncByOperation.ToDictionary(kv => kv.Key, kv => (double)kv.Value));
+        PrintTop(output, "Shared scope build, transactions by operation", SharedScopeBuildByOperation.ToDictionary(kv => kv.Key, kv => (double)kv.Value));
+        PrintTop(output, "Technician scope build, transactions per scope by operation", UserScopeBuildByOperation);
+    }
+
+    public async Task WriteJsonAsync(FileInfo file, CancellationToken cancellationToken)
+    {
+        file.Directory?.Create();
+        await using var stream = file.Create();
+        await using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteString("date", StartedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        w.WriteString("started_on", StartedOn);
+        w.WriteNumber("cores", Environment.ProcessorCount);
+        w.WriteBoolean("quick", Settings.Quick);
+        w.WriteNumber("products", Settings.Products);
+        w.WriteNumber("technicians", Settings.Technicians);
+        w.WriteNumber("seed_records", SeedRecords);
+        w.WriteNumber("total_seconds", Math.Round(TotalSeconds, 1));
+
+        w.WriteNumber("pull_idle_transactions", Math.Round(PullIdleTransactions, 3));
+        w.WriteNumber("pull_idle_transactions_min", PullIdleTransactionsMin);
+        w.WriteNumber("pull_idle_transactions_max", PullIdleTransactionsMax);
+        w.WriteNumber("pull_idle_count", PullIdleCount);
+        w.WriteNumber("pull_idle_tables_due", Math.Round(PullIdleTablesDue, 2));
+        w.WriteNumber("pull_idle_wire_bytes", PullIdleWireBytes);
+        w.WriteNumber("pull_idle_json_bytes", PullIdleJsonBytes);
+
+        w.WriteNumber("initial_sync_records", InitialSyncRecords);
+        w.WriteNumber("initial_sync_expected_records", ExpectedInitialSyncRecords);
+        w.WriteNumber("initial_sync_transactions", InitialSyncTransactions);
+        w.WriteNumber("initial_sync_pulls", InitialSyncPulls);
+        w.WriteNumber("initial_sync_page_size", Settings.PageSize);
+        w.WriteNumber("initial_sync_transactions_per_1000_records", Math.Round(InitialSyncTransactionsPer1000, 3));
+        w.WriteNumber("initial_sync_in_process_seconds", Math.Round(InitialSyncInProcessSeconds, 3));
+
+        w.WriteNumber("initial_sync_time_ratio_vs_raw_scan", Math.Round(TimeRatio, 3));
+        w.WriteNumber("initial_sync_http_seconds_median", Math.Round(HttpSyncMedianSeconds, 4));
+        WriteArray(w, "initial_sync_http_seconds", HttpSyncSeconds);
+        w.WriteNumber("initial_sync_http_records", HttpSyncRecords);
+        w.WriteNumber("initial_sync_http_pulls", HttpSyncPulls);
+        w.WriteNumber("raw_scan_seconds_median", Math.Round(RawScanMedianSeconds, 4));
+        WriteArray(w, "raw_scan_seconds", RawScanSeconds);
+        w.WriteNumber("raw_scan_entities", RawScanEntities);
+        w.WriteNumber("initial_sync_records_per_second", Math.Round(RecordsPerSecond, 0));
+        w.WriteNumber("raw_scan_entities_per_second", Math.Round(RawEntitiesPerSecond, 0));
+        w.WriteNumber("initial_sync_wire_bytes_per_record", Math.Round(WireBytesPerRecord, 2));
+        w.WriteNumber("initial_sync_json_bytes_per_record", Math.Round(JsonBytesPerRecord, 2));
+        w.WriteNumber("initial_sync_wire_bytes", HttpSyncWireBytes);
+
+        w.WriteNumber("scope_build_transactions", SharedScopeBuildTransactions);
+        w.WriteNumber("scope_build_records", SharedScopeOps);
+        w.WriteNumber("scope_build_seconds", Math.Round(SharedScopeBuildSeconds, 3));
+        w.WriteNumber("user_scope_build_transactions", Math.Round(UserScopeBuildTransactions, 2));
+        w.WriteNumber("user_scope_build_seconds", Math.Round(UserScopeBuildSeconds, 3));
+
+        w.WriteNumber("seed_seconds", Math.Round(SeedSeconds, 1));
+        w.WriteNumber("seed_transactions", SeedTransactions);
+        w.WriteNumber("fan_out_transactions", FanOutTransactions);
+
+        w.WriteStartObject("targets");
+        WriteTarget(w, "pull_idle_transactions", IdleTransactionsTarget, PullIdleTransactions);
+        WriteTarget(w, "initial_sync_transactions_per_1000_records", TransactionsPer1000Target, InitialSyncTransactionsPer1000);
+        WriteTarget(w, "initial_sync_time_ratio_vs_raw_scan", TimeRatioTarget, TimeRatio);
+        w.WriteEndObject();
+
+        w.WriteStartObject("by_operation");
+        WriteCounts(w, "pull_idle_per_pull", PullIdleByOperation);
+        WriteCounts(w, "initial_sync", InitialSyncByOperation.ToDictionary(kv => kv.Key, kv => (double)kv.Value));
+        WriteCounts(w, "scope_build", SharedScopeBuildByOperation.ToDictionary(kv => kv.Key, kv => (double)kv.Value));
+        WriteCounts(w, "user_scope_build_per_scope", UserScopeBuildByOperation);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        await w.FlushAsync(cancellationToken);
+    }
+
+    private static void WriteTarget(Utf8JsonWriter w, string name, double max, double value)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("max", max);
+        w.WriteNumber("value", Math.Round(value, 3));
+        w.WriteBoolean("pass", value <= max);
+        w.WriteEndObject();
+    }
+
+    private static void WriteArray(Utf8JsonWriter w, string name, IEnumerable<double> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            w.WriteNumberValue(Math.Round(value, 4));
+        }
+        w.WriteEndArray();
+    }
+
+    private static void WriteCounts(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, double> counts)
+    {
+        w.WriteStartObject(name);
+        foreach (var (operation, count) in counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            w.WriteNumber(operation, Math.Round(count, 3));
+        }
+        w.WriteEndObject();
+    }
+
+    private static void PrintTop(TextWriter output, string title, IReadOnlyDictionary<string, double> counts)
+    {
+        var sum = counts.Values.Sum();
+        output.WriteLine(Invariant($"{title} (total {sum:0.##}):"));
+        foreach (var (operation, count) in counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(6))
+        {
+            output.WriteLine(Invariant($"  {count,9:0.##}  {operation}"));
+        }
+    }
+
+    private static string Verdict(bool pass) => pass ? "PASS" : "FAIL";
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+}
