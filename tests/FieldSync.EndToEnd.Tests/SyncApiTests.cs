@@ -22,12 +22,17 @@ public class SyncApiTests(ApiFixture api)
             using var response = await dispatcher.PostAsync(new Uri($"api/records/{table}", UriKind.Relative), Http.JsonBody(json));
             Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         }
+        using (var status = await dispatcher.PostAsync(new Uri("api/records/bookingstatus", UriKind.Relative),
+            Http.JsonBody("""{ "id": "bookingstatus-scheduled", "name": "Scheduled" }""")))
+        {
+            Assert.True(status.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict);
+        }
         await Create("bookableresource", $$"""{ "id": "res-{{suffix}}", "name": "Tech {{suffix}}", "userid": "{{user}}" }""");
         await Create("account", $$"""{ "id": "acc-{{suffix}}", "name": "Account {{suffix}}" }""");
         await Create("workorder", $$"""{ "id": "wo-{{suffix}}", "name": "WO {{suffix}}", "serviceaccount": "acc-{{suffix}}" }""");
         await Create("bookableresourcebooking", $$"""
             { "id": "bk-{{suffix}}", "name": "Visit", "resource": "res-{{suffix}}", "workorder": "wo-{{suffix}}",
-              "starttime": "{{Tomorrow}}", "endtime": "{{Tomorrow}}" }
+              "starttime": "{{Tomorrow}}", "endtime": "{{Tomorrow}}", "bookingstatus": "bookingstatus-scheduled" }
             """);
         return (user, "bk-" + suffix, "wo-" + suffix);
     }
