@@ -58,6 +58,20 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         return response.HasValue ? ToMember(response.Value!) : null;
     }
 
+    public async Task<IReadOnlyList<Member>> FindMembersAsync(string scopeId, string table, string column, string value, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        // Column names are schema identifiers; only the value is quoted (OData doubles single quotes).
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scopeId} and RowKey ge {$"m|{table}|"} and RowKey lt {$"m|{table}}}"} and In eq {true}")
+            + $" and l_{column} eq '{value.Replace("'", "''", StringComparison.Ordinal)}'";
+        var members = new List<Member>();
+        await foreach (var entity in feed.QueryAsync<TableEntity>(filter, 1000, cancellationToken: cancellationToken))
+        {
+            members.Add(ToMember(entity));
+        }
+        return members;
+    }
+
     public async Task<bool> CommitAsync(string scopeId, ScopeHead? expected, ScopeEvaluation evaluation, IReadOnlyList<MemberChange> changes,
         DateTimeOffset now, CancellationToken cancellationToken)
     {

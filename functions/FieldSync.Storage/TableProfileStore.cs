@@ -151,4 +151,10 @@ public sealed class QueueFeedWork(Azure.Storage.Queues.QueueServiceClient queues
         await created.Value;
         await scopeEvaluations.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(new ScopeEvaluationMessage(scopeId)), cancellationToken);
     }
+
+    public async Task EnqueueRecordAsync(string scopeId, string table, string id, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        await scopeEvaluations.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(new ScopeEvaluationMessage(scopeId, table, id)), cancellationToken);
+    }
 }

@@ -59,7 +59,7 @@ internal static class SyncBenchmark
         await using var services = collection.BuildServiceProvider();
         var counter = services.GetRequiredService<StorageTransactionCounter>();
         var records = services.GetRequiredService<RecordService>();
-        var fanOut = services.GetRequiredService<FeedFanOut>();
+        var recordStore = services.GetRequiredService<IRecordStore>();
         var maintainer = services.GetRequiredService<ScopeMaintainer>();
         var feed = services.GetRequiredService<IFeedStore>();
         var profiles = services.GetRequiredService<IProfileStore>();
@@ -67,8 +67,10 @@ internal static class SyncBenchmark
         var storage = services.GetRequiredService<StorageOptions>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.WriteParallelism, CancellationToken = cancellationToken };
 
-        // 1. Seed, then the fan-out of every write. No scope is registered yet, so each fan-out finds no scope to
-        //    queue and just clears the write's marker (otherwise the sweeper would re-send them all later).
+        // 1. Seed, then complete the fan-out of every write. No scope is registered yet, so FeedFanOut would find no
+        //    scope to queue and only clear the write's crash-safety marker; that is done here directly (2 transactions
+        //    a write instead of the fan-out's 5), and the queued record-change messages are dropped. The scopes are
+        //    then built once from the records, which is what draining the queues would converge to.
         var stages = FieldServiceData.Generate(settings, clock.GetUtcNow());
         var rows = stages.SelectMany(s => s).ToList();
         Step(string.Create(CultureInfo.InvariantCulture, $"Seeding {rows.Count:N0} records ({settings.Products:N0} products, {settings.Technicians} technicians) through RecordService, {settings.WriteParallelism} at a time..."));
@@ -77,10 +79,16 @@ internal static class SyncBenchmark
         results.SeedRecords = await FieldServiceData.WriteAsync(records, stages, settings.WriteParallelism, cancellationToken);
         results.SeedSeconds = watch.Elapsed.TotalSeconds;
         results.SeedTransactions = counter.Total;
-        Step("Fanning out the writes (clears their markers; no scope exists yet)...");
+        Step("Completing the writes' fan-out (no scope exists yet: clears their markers)...");
         counter.Reset();
         watch.Restart();
-        await Parallel.ForEachAsync(rows, parallel, async (row, ct) => await fanOut.RecordChangedAsync(row.Table, row.Id, ct));
+        await Parallel.ForEachAsync(rows, parallel, async (row, ct) =>
+        {
+            if (await recordStore.GetFanOutMarkerAsync(row.Table, row.Id, ct) is { } marker)
+            {
+                await recordStore.CompleteFanOutAsync(row.Table, row.Id, marker, ct);
+            }
+        });
         await services.GetRequiredService<QueueServiceClient>().GetQueueClient(QueueNames.RecordChanges).ClearMessagesAsync(cancellationToken);
         results.FanOutTransactions = counter.Total;
         results.FanOutSeconds = watch.Elapsed.TotalSeconds;
@@ -125,7 +133,6 @@ internal static class SyncBenchmark
         results.InitialSyncByOperation = counter.ByOperation;
         results.InitialSyncRecords = firstSync.Records;
         results.InitialSyncPulls = firstSync.Pulls;
-        results.InitialSyncInProcessSeconds = firstSync.Elapsed.TotalSeconds;
         results.ExpectedInitialSyncRecords = ExpectedFirstSyncRecords(settings);
 
         // 3b. Idle pulls: every technician's phone syncs fully, then pulls again and again with nothing new, the
@@ -190,16 +197,22 @@ internal static class SyncBenchmark
         http.DefaultRequestHeaders.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
         var pullPath = (host.RoutePrefix.Length == 0 ? "" : host.RoutePrefix + "/") + "sync/pull";
 
-        var rawTable = new TableServiceClient(azurite.ConnectionString).GetTableClient(storage.TablePrefix + "records");
+        var rawService = new TableServiceClient(azurite.ConnectionString);
+        var rawTable = rawService.GetTableClient(storage.TablePrefix + "records");
+        var rawFeed = rawService.GetTableClient(storage.TablePrefix + "feed");
         Step($"Warm-up: HTTP first sync ({httpUser}) and raw scan...");
         var warm = await new HttpDevice(http, pullPath, httpUser + "-http-warmup").SyncAsync(settings.PageSize, cancellationToken);
         await RawScan.RunAsync(rawTable, warm.Records, cancellationToken);
+        await new InProcessDevice(pulls, httpUser, httpUser + "-local-warmup").SyncAsync(settings.PageSize, cancellationToken);
+        await RawScan.OpLogAsync(rawFeed, sharedScope, cancellationToken);
         var syncs = new List<SyncRun>();
         var scans = new List<RawScanRun>();
+        var feedScans = new List<RawScanRun>();
+        var inProcess = new List<double>();
         HttpDevice? last = null;
         for (var run = 1; run <= settings.TimedRuns; run++)
         {
-            Step($"Timed run {run}/{settings.TimedRuns}: HTTP first sync, then raw scan...");
+            Step($"Timed run {run}/{settings.TimedRuns}: HTTP first sync, raw scan (and diagnostics)...");
             last = new HttpDevice(http, pullPath, string.Create(CultureInfo.InvariantCulture, $"{httpUser}-http-{run}"));
             var sync = await last.SyncAsync(settings.PageSize, cancellationToken);
             if (sync.Records != warm.Records || sync.LastSyncMode != SyncModes.FirstSync)
@@ -208,6 +221,11 @@ internal static class SyncBenchmark
             }
             syncs.Add(sync);
             scans.Add(await RawScan.RunAsync(rawTable, sync.Records, cancellationToken));
+            // Diagnostics, to split the HTTP time: the same first sync without HTTP (PullService in-process: storage
+            // reads and bookkeeping only), and a raw scan of the shared scope's op log (the entities it reads).
+            var local = new InProcessDevice(pulls, httpUser, string.Create(CultureInfo.InvariantCulture, $"{httpUser}-local-{run}"));
+            inProcess.Add((await local.SyncAsync(settings.PageSize, cancellationToken)).Elapsed.TotalSeconds);
+            feedScans.Add(await RawScan.OpLogAsync(rawFeed, sharedScope, cancellationToken));
         }
         var idleHttp = await last!.PullOnceAsync(settings.PageSize, cancellationToken);
         results.HttpSyncRecords = warm.Records;
@@ -215,6 +233,9 @@ internal static class SyncBenchmark
         results.HttpSyncSeconds = syncs.Select(s => s.Elapsed.TotalSeconds).ToList();
         results.RawScanSeconds = scans.Select(s => s.Elapsed.TotalSeconds).ToList();
         results.RawScanEntities = scans[0].Entities;
+        results.InitialSyncInProcessSeconds = inProcess;
+        results.RawOpLogScanSeconds = feedScans.Select(s => s.Elapsed.TotalSeconds).ToList();
+        results.RawOpLogScanEntities = feedScans[0].Entities;
         results.HttpSyncWireBytes = syncs[^1].WireBytes;
         results.HttpSyncJsonBytes = syncs[^1].JsonBytes;
         results.PullIdleWireBytes = idleHttp.WireBytes;
@@ -275,6 +296,23 @@ internal static class RawScan
             {
                 break;
             }
+        }
+        return new RawScanRun(entities, watch.Elapsed);
+    }
+
+    /// <summary>
+    /// A diagnostic: the shared scope's op log (the entities a first sync reads, row keys <c>o|table|seq</c> in the
+    /// scope's partition of the feed table) scanned the same raw way.
+    /// </summary>
+    public static async Task<RawScanRun> OpLogAsync(TableClient feed, string scopeId, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        long entities = 0;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scopeId} and RowKey ge {"o|"} and RowKey lt {"o}"}");
+        await foreach (var entity in feed.QueryAsync<TableEntity>(filter, 1000, cancellationToken: cancellationToken))
+        {
+            GC.KeepAlive(entity);
+            entities++;
         }
         return new RawScanRun(entities, watch.Elapsed);
     }

@@ -83,14 +83,24 @@ public sealed class SyncHarness : IAsyncDisposable
                 handled++;
                 any = true;
             }
-            foreach (var message in (await scopes.ReceiveMessagesAsync(32)).Value)
+            // Scope work runs concurrently, as several queue-trigger instances would: evaluations of the same scope
+            // race, and the head's If-Match must make the loser start over.
+            var batch = (await scopes.ReceiveMessagesAsync(32)).Value;
+            await Task.WhenAll(batch.Select(async message =>
             {
                 var work = JsonSerializer.Deserialize<ScopeEvaluationMessage>(message.Body.ToString(), MessageJson)!;
-                await Maintainer.EvaluateAsync(work.ScopeId, CancellationToken.None);
+                if (work.Table is not null && work.Id is not null)
+                {
+                    await Maintainer.EvaluateRecordAsync(work.ScopeId, work.Table, work.Id, CancellationToken.None);
+                }
+                else
+                {
+                    await Maintainer.EvaluateAsync(work.ScopeId, CancellationToken.None);
+                }
                 await scopes.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-                handled++;
-                any = true;
-            }
+            }));
+            handled += batch.Length;
+            any |= batch.Length > 0;
             if (!any)
             {
                 return handled;

@@ -31,7 +31,7 @@ public sealed class FeedFanOut(
         var scopes = await ScopesAffectedByAsync(table, id, cancellationToken);
         foreach (var scope in scopes)
         {
-            await work.EnqueueScopeAsync(scope, cancellationToken);
+            await work.EnqueueRecordAsync(scope, table, id, cancellationToken);
         }
         if (marker is not null)
         {

@@ -88,6 +88,9 @@ public interface IFeedStore
 
     Task<Member?> GetMemberAsync(string scopeId, string table, string id, CancellationToken cancellationToken);
 
+    /// <summary>Members of a bucket that are in and whose lookup <paramref name="column"/> holds <paramref name="value"/>.</summary>
+    Task<IReadOnlyList<Member>> FindMembersAsync(string scopeId, string table, string column, string value, CancellationToken cancellationToken);
+
     /// <summary>
     /// Applies the changes after <paramref name="expected"/> (null: the scope does not exist yet). Returns false,
     /// having written nothing more, when another writer moved the head first: re-read and try again.

@@ -45,6 +45,9 @@ public interface IFeedWork
 {
     /// <summary>Asks for one scope to be re-evaluated (its buckets recomputed from the records).</summary>
     Task EnqueueScopeAsync(string scopeId, CancellationToken cancellationToken);
+
+    /// <summary>Asks for one written record (and what depends on it) to be evaluated in one scope.</summary>
+    Task EnqueueRecordAsync(string scopeId, string table, string id, CancellationToken cancellationToken);
 }
 
 /// <summary>The queue names, used by the function attributes and by the code that enqueues, so each is written once.</summary>

@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Json;
 using FieldSync.Core.Profiles;
 using FieldSync.Core.Records;
 using FieldSync.Core.Schema;
@@ -18,6 +15,7 @@ namespace FieldSync.Core.Sync;
 public sealed class ScopeMaintainer(
     IFeedStore feed,
     IProfileStore profiles,
+    IRecordStore records,
     ScopeEvaluator evaluator,
     SchemaCatalog schema,
     TimeProvider clock,
@@ -57,6 +55,46 @@ public sealed class ScopeMaintainer(
             logger.LogInformation("Scope {Scope} moved during evaluation; evaluating again", scopeId);
         }
         throw new InvalidOperationException($"Scope {scopeId} kept changing during {MaxAttempts} evaluations; the message will be retried.");
+    }
+
+    /// <summary>
+    /// Evaluates one written record in one scope (and what depends on it); the fan-out's usual path. Falls back
+    /// to the whole scope when the scope is not built yet for its current profile, or the record is a
+    /// technician mapping (which changes what the profile's parameters mean).
+    /// </summary>
+    public async Task<int> EvaluateRecordAsync(string scopeId, string table, string id, CancellationToken cancellationToken)
+    {
+        if (table == ScopeEvaluator.ResourceTable)
+        {
+            return await EvaluateAsync(scopeId, cancellationToken);
+        }
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var head = await feed.GetHeadAsync(scopeId, cancellationToken);
+            if (head?.ProfileId is null)
+            {
+                return 0; // not built yet: the first pull builds it from the records as they are then
+            }
+            var profile = await profiles.GetRevisionAsync(head.ProfileId, head.ProfileRevision, cancellationToken);
+            if (profile is null || ProfileRevisions.Of(profile) != head.ProfileRevision)
+            {
+                return await EvaluateAsync(scopeId, cancellationToken); // the profile changed: re-evaluate everything
+            }
+            var userScoped = ScopeIds.IsUserScope(scopeId);
+            var context = new FilterContext(userScoped ? ScopeIds.UserOf(scopeId) : string.Empty, head.ResourceId, clock.GetUtcNow());
+            var evaluation = new RecordEvaluation(feed, records, schema, profile, head, context, userScoped);
+            var changes = await evaluation.RunAsync(table, id, cancellationToken);
+            if (changes.Count == 0)
+            {
+                return 0;
+            }
+            var stamp = new ScopeEvaluation(profile.Id, head.ProfileRevision!, head.ResourceId, head.EvaluatedOn ?? context.Now);
+            if (await feed.CommitAsync(scopeId, head, stamp, changes, clock.GetUtcNow(), cancellationToken))
+            {
+                return changes.Count;
+            }
+        }
+        throw new InvalidOperationException($"Scope {scopeId} kept changing while {table} {id} was evaluated; the message will be retried.");
     }
 
     /// <summary>Makes sure the scopes a user's device reads exist and are registered; builds them on first use.</summary>
@@ -112,7 +150,7 @@ public sealed class ScopeMaintainer(
                 {
                     continue;
                 }
-                changes.Add(new MemberChange(table, record.Id, FeedOpKind.Put, record.Version, ToJson(record), Links(record), member));
+                changes.Add(new MemberChange(table, record.Id, FeedOpKind.Put, record.Version, RecordDocuments.ToJson(record), RecordDocuments.Links(schema, record), member));
             }
         }
         foreach (var member in members.OrderBy(m => m.Table, StringComparer.Ordinal).ThenBy(m => m.Id, StringComparer.Ordinal))
@@ -124,31 +162,5 @@ public sealed class ScopeMaintainer(
             }
         }
         return changes;
-    }
-
-    private Dictionary<string, string> Links(Record record)
-    {
-        var links = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (schema.TryGetTable(record.Table, out var table))
-        {
-            foreach (var lookup in table.Lookups)
-            {
-                if (record.Values.TryGetValue(lookup.Name, out var value) && value is string id)
-                {
-                    links[lookup.Name] = id;
-                }
-            }
-        }
-        return links;
-    }
-
-    private static string ToJson(Record record)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            RecordJson.Write(writer, record);
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

@@ -17,12 +17,19 @@ public sealed class FeedQueueFunctions(FeedFanOut fanOut, ScopeMaintainer mainta
         await fanOut.RecordChangedAsync(change.Table, change.Id, cancellationToken);
     }
 
-    /// <summary>Brings one scope's buckets to what its profile selects now (idempotent; safe to repeat or reorder).</summary>
+    /// <summary>Brings one scope (or one written record in it) to what its profile selects now; idempotent, safe to repeat or reorder.</summary>
     [Function(nameof(EvaluateScope))]
     public async Task EvaluateScope([QueueTrigger(QueueNames.ScopeEvaluations)] string message, CancellationToken cancellationToken)
     {
         var work = JsonSerializer.Deserialize<ScopeEvaluationMessage>(message, Json)
             ?? throw new InvalidOperationException("Empty scope-evaluation message.");
-        await maintainer.EvaluateAsync(work.ScopeId, cancellationToken);
+        if (work.Table is not null && work.Id is not null)
+        {
+            await maintainer.EvaluateRecordAsync(work.ScopeId, work.Table, work.Id, cancellationToken);
+        }
+        else
+        {
+            await maintainer.EvaluateAsync(work.ScopeId, cancellationToken);
+        }
     }
 }
