@@ -112,7 +112,7 @@ public class ConvergenceTests
                     break;
                 case < 88:
                     h.Clock.Advance(TimeSpan.FromMinutes(random.Next(5, 600)));
-                    await h.FanOut.EvaluateScopesAsync(p => p.Tables.Values.Any(r => r.Filter is { IsTimeRelative: true }), CancellationToken.None);
+                    await h.FanOut.ReevaluateTimeRelativeAsync(CancellationToken.None);
                     log.Add($"clock {h.Clock.GetUtcNow():O}");
                     break;
                 case < 94:

@@ -96,7 +96,7 @@ public class DataRemovalTests
         Assert.Equal(["booking-today", "booking-tomorrow"], device.Ids("bookableresourcebooking").Order());
 
         h.Clock.Advance(TimeSpan.FromHours(4)); // 01:00 the next day
-        await h.FanOut.EvaluateScopesAsync(p => p.Tables.Values.Any(r => r.Filter is { IsTimeRelative: true }), CancellationToken.None);
+        await h.FanOut.ReevaluateTimeRelativeAsync(CancellationToken.None);
         await h.DrainAsync();
         await device.SyncAsync();
 

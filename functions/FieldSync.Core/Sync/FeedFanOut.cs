@@ -139,6 +139,44 @@ public sealed class FeedFanOut(
         return scopes.Count;
     }
 
+    /// <summary>
+    /// For the timer: queues the scopes whose time-relative filters may answer differently now. Filters with
+    /// <c>now()</c> change continuously, so their scopes are always queued; filters with only <c>@today</c> change
+    /// at midnight UTC, so their scopes are queued only when last evaluated on an earlier date (one head read
+    /// each, instead of a whole-scope evaluation of every technician every 15 minutes).
+    /// </summary>
+    public async Task<int> ReevaluateTimeRelativeAsync(CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var queued = 0;
+        var byId = new Dictionary<string, OfflineProfile?>(StringComparer.Ordinal);
+        foreach (var registration in await feed.ListScopesAsync(cancellationToken))
+        {
+            if (!byId.TryGetValue(registration.ProfileId, out var profile))
+            {
+                profile = await profiles.GetAsync(registration.ProfileId, cancellationToken);
+                byId[registration.ProfileId] = profile;
+            }
+            var filters = profile?.Tables.Values.Select(r => r.Filter).OfType<RowFilter>().Where(f => f.IsTimeRelative).ToList() ?? [];
+            if (filters.Count == 0)
+            {
+                continue;
+            }
+            var usesNow = filters.Any(f => !f.Parameters.Contains(FilterParameter.Today) || f.Text.Contains("now()", StringComparison.OrdinalIgnoreCase));
+            if (!usesNow)
+            {
+                var head = await feed.GetHeadAsync(registration.ScopeId, cancellationToken);
+                if (head?.EvaluatedOn is { } evaluated && DateOnly.FromDateTime(evaluated.UtcDateTime) >= today)
+                {
+                    continue;
+                }
+            }
+            await work.EnqueueScopeAsync(registration.ScopeId, cancellationToken);
+            queued++;
+        }
+        return queued;
+    }
+
     /// <summary>Re-sends the fan-out of writes whose marker is older than <see cref="LostAfter"/> (a lost message or a crash).</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {

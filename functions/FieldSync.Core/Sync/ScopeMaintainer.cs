@@ -39,8 +39,10 @@ public sealed class ScopeMaintainer(
             var members = await feed.GetMembersAsync(scopeId, cancellationToken);
             var changes = Diff(selected, members);
             var evaluation = new ScopeEvaluation(profile.Id, ProfileRevisions.Of(profile), context.ResourceId, context.Now);
+            // Nothing to write unless something changed; the evaluation date is kept current too, because the
+            // time-relative timer skips scopes already evaluated today.
             if (changes.Count == 0 && head is not null && head.ProfileId == profile.Id && head.ProfileRevision == evaluation.ProfileRevision
-                && head.ResourceId == context.ResourceId)
+                && head.ResourceId == context.ResourceId && head.EvaluatedOn?.UtcDateTime.Date == context.Now.UtcDateTime.Date)
             {
                 return 0;
             }

@@ -10,14 +10,13 @@ public sealed class FeedTimerFunctions(FeedFanOut fanOut, IFeedStore feed, TimeP
     public static readonly TimeSpan RemoveRetention = TimeSpan.FromDays(30);
 
     /// <summary>
-    /// Time-relative filters (@today, now()) change their answer as time passes: every 15 minutes, and so soon
-    /// after midnight UTC, the scopes of profiles that use them are evaluated again (yesterday's bookings leave).
+    /// Time-relative filters change their answer as time passes: every 15 minutes (so soon after midnight UTC)
+    /// scopes are re-evaluated where that can matter: yesterday's bookings leave the devices.
     /// </summary>
     [Function(nameof(ReevaluateTimeRelativeFilters))]
     public async Task ReevaluateTimeRelativeFilters([TimerTrigger("0 1,16,31,46 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        var count = await fanOut.EvaluateScopesAsync(
-            profile => profile.Tables.Values.Any(rule => rule.Filter is { IsTimeRelative: true }), cancellationToken);
+        var count = await fanOut.ReevaluateTimeRelativeAsync(cancellationToken);
         logger.LogInformation("Time-relative filters: {Count} scope evaluations queued", count);
     }
 
