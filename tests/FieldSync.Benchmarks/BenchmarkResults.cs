@@ -12,6 +12,8 @@ internal sealed class BenchmarkResults
 
     public required BenchmarkSettings Settings { get; init; }
     public DateTimeOffset StartedOn { get; init; }
+    /// <summary>The repository's commit and whether the work tree had changes, when git can tell.</summary>
+    public string? Commit { get; set; }
     public double TotalSeconds { get; set; }
 
     public int SeedRecords { get; set; }
@@ -69,7 +71,7 @@ internal sealed class BenchmarkResults
     public void PrintTable(TextWriter output)
     {
         var s = Settings;
-        output.WriteLine(Invariant($"FieldSync sync benchmark, {StartedOn:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores{(s.Quick ? ", --quick" : "")}: {s.Products:N0} products, {s.Technicians} technicians, {SeedRecords:N0} records, total {TotalSeconds:0} s"));
+        output.WriteLine(Invariant($"FieldSync sync benchmark, {StartedOn:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores{(s.Quick ? ", --quick" : "")}: {s.Products:N0} products, {s.Technicians} technicians, {SeedRecords:N0} records, total {TotalSeconds:0} s, commit {Commit ?? "unknown"}"));
         output.WriteLine();
         var rows = new List<(string Figure, string Value, string Target, string Verdict)>
         {
@@ -115,6 +117,7 @@ internal sealed class BenchmarkResults
         w.WriteStartObject();
         w.WriteString("date", StartedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         w.WriteString("started_on", StartedOn);
+        w.WriteString("commit", Commit);
         w.WriteNumber("cores", Environment.ProcessorCount);
         w.WriteBoolean("quick", Settings.Quick);
         w.WriteNumber("products", Settings.Products);

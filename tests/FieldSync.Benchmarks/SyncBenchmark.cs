@@ -241,6 +241,7 @@ internal static class SyncBenchmark
         results.PullIdleWireBytes = idleHttp.WireBytes;
         results.PullIdleJsonBytes = idleHttp.JsonBytes;
 
+        results.Commit = await GitDescription.DescribeAsync(RepoRoot.Find(), cancellationToken);
         results.TotalSeconds = total.Elapsed.TotalSeconds;
         Step("Done.");
         return results;
@@ -315,5 +316,44 @@ internal static class RawScan
             entities++;
         }
         return new RawScanRun(entities, watch.Elapsed);
+    }
+}
+
+/// <summary>The commit the figures belong to: <c>git rev-parse --short HEAD</c>, with "+changes" for a dirty work tree.</summary>
+internal static class GitDescription
+{
+    public static async Task<string?> DescribeAsync(string repoRoot, CancellationToken cancellationToken)
+    {
+        var head = await GitAsync(repoRoot, cancellationToken, "rev-parse", "--short", "HEAD");
+        if (string.IsNullOrWhiteSpace(head))
+        {
+            return null;
+        }
+        var status = await GitAsync(repoRoot, cancellationToken, "status", "--porcelain", "--untracked-files=no");
+        return head.Trim() + (string.IsNullOrWhiteSpace(status) ? "" : "+changes");
+    }
+
+    private static async Task<string?> GitAsync(string directory, CancellationToken cancellationToken, params string[] args)
+    {
+        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        try
+        {
+            using var process = Process.Start(start);
+            if (process is null)
+            {
+                return null;
+            }
+            var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            return process.ExitCode == 0 ? output : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null; // git is not installed: the figures just carry no commit
+        }
     }
 }

@@ -100,6 +100,46 @@ public class SyncApiTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task BookingCompleted_QueueTriggersRemoveItFromTheDevice_ThenRecordNotFound()
+    {
+        var (user, booking, workOrder) = await TechnicianWithBookingAsync();
+        using (var dispatcher = api.Dispatcher())
+        using (var completed = await dispatcher.PostAsync(new Uri("api/records/bookingstatus", UriKind.Relative),
+            Http.JsonBody("""{ "id": "bookingstatus-completed", "name": "Completed" }""")))
+        {
+            Assert.True(completed.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict);
+        }
+        using var client = api.As(user, Roles.Technician);
+        var device = "phone-" + user;
+        using var first = await client.PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody(device));
+        var checkpoint = (await first.JsonAsync()).GetProperty("checkpoint").GetString();
+
+        using (var dispatcher = api.Dispatcher())
+        using (var patch = await dispatcher.SendAsync(Http.Patch($"api/records/bookableresourcebooking/{booking}", """{ "bookingstatus": "bookingstatus-completed" }""", "*")))
+        {
+            Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
+        }
+
+        // The local host's queue listeners fan the write out; a forced pull shows the removal once they have.
+        var removed = new List<string>();
+        for (var attempt = 0; attempt < 60 && !removed.Contains(booking); attempt++)
+        {
+            await Task.Delay(500);
+            using var pull = await client.PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody(device, checkpoint, ", \"force\": true"));
+            var body = await pull.JsonAsync();
+            checkpoint = body.GetProperty("checkpoint").GetString();
+            foreach (var table in body.GetProperty("changes").EnumerateObject())
+            {
+                removed.AddRange(table.Value.GetProperty("removes").EnumerateArray().Select(r => r.GetString()!));
+            }
+        }
+        Assert.Contains(booking, removed);
+        Assert.Contains(workOrder, removed);
+        using var gone = await client.GetAsync(new Uri($"api/sync/records/bookableresourcebooking/{booking}?deviceId={device}", UriKind.Relative));
+        await gone.AssertProblemAsync(HttpStatusCode.NotFound, "record-not-found");
+    }
+
+    [Fact]
     public async Task Pull_DeviceOfAnotherTechnician_Returns403()
     {
         var (user, _, _) = await TechnicianWithBookingAsync();
