@@ -69,7 +69,7 @@ internal static class SyncBenchmark
 
         // 1. Seed, then complete the fan-out of every write. No scope is registered yet, so FeedFanOut would find no
         //    scope to queue and only clear the write's crash-safety marker; that is done here directly (2 transactions
-        //    a write instead of the fan-out's 5), and the queued record-change messages are dropped. The scopes are
+        //    a write, without the fan-out's scope lookups), and the queued record-change messages are dropped. The scopes are
         //    then built once from the records, which is what draining the queues would converge to.
         var stages = FieldServiceData.Generate(settings, clock.GetUtcNow());
         var rows = stages.SelectMany(s => s).ToList();
@@ -122,7 +122,7 @@ internal static class SyncBenchmark
         results.UserScopeBuildByOperation = Scale(userByOperation, 1.0 / settings.Technicians);
 
         // 3a. A warm-up device of another technician syncs first (JIT, connections, the profile cache), then the
-        //     measured device: a fresh device of tech02, whose scope the fan-out built, paged to completion.
+        //     measured device: a fresh device of tech02, whose scope already exists, paged to completion.
         Step("Warm-up first sync (tech01)...");
         await new InProcessDevice(pulls, FieldServiceData.User(1), "tech01-warmup").SyncAsync(settings.PageSize, cancellationToken);
         Step($"Measured first sync of a fresh device (tech02, pageSize {settings.PageSize}), in-process...");
