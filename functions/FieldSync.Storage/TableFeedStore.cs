@@ -20,7 +20,7 @@ namespace FieldSync.Storage;
 public sealed class TableFeedStore(TableServiceClient service, StorageOptions options) : IFeedStore
 {
     private const string Head = "head";
-    private const int ChangesPerTransaction = 32; // 3 actions each + the head stays within the 100-action limit
+    private const int MaxActionsPerTransaction = 100; // the entity-group transaction limit, head included
     private const int MaxTransactionPayloadChars = 1_500_000; // stay well inside the 4 MiB transaction limit
     private const int DataChunkChars = 30_000; // a string property holds at most 32K UTF-16 characters
 
@@ -81,13 +81,15 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
             ?? new Dictionary<string, BucketState>(StringComparer.Ordinal);
         var etag = expected?.ETag;
         // Reverse index first for records entering a bucket, so it never misses a scope that holds a record.
-        await Parallel.ForEachAsync(changes.Where(c => c.Kind == FeedOpKind.Put && c.Previous is not { In: true }),
+        // Only user scopes need it: the fan-out finds a profile's shared scope from the profile alone.
+        var indexed = ScopeIds.IsUserScope(scopeId);
+        await Parallel.ForEachAsync(changes.Where(c => indexed && c.Kind == FeedOpKind.Put && c.Previous is not { In: true }),
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (change, ct) => await holders.UpsertEntityAsync(new TableEntity(HolderPartition(change.Table, change.Id), scopeId), TableUpdateMode.Replace, ct));
         // For records leaving, note the index entry's ETag now: if a concurrent evaluation re-adds the record
         // after our commit, its upsert changes the ETag and our delete below leaves the entry alone.
         var leaving = new System.Collections.Concurrent.ConcurrentDictionary<MemberChange, ETag>();
-        await Parallel.ForEachAsync(changes.Where(c => c.Kind == FeedOpKind.Remove),
+        await Parallel.ForEachAsync(changes.Where(c => indexed && c.Kind == FeedOpKind.Remove),
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (change, ct) =>
             {
@@ -102,11 +104,10 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         {
             var actions = new List<TableTransactionAction>();
             var payload = 0;
-            var taken = 0;
-            while (index < changes.Count && taken < ChangesPerTransaction && payload < MaxTransactionPayloadChars)
+            // A change takes 2 actions (member, op) or 3 (and the delete of its previous op); one is kept for the head.
+            while (index < changes.Count && actions.Count + 3 < MaxActionsPerTransaction && payload < MaxTransactionPayloadChars)
             {
                 var change = changes[index++];
-                taken++;
                 payload += change.Data?.Length ?? 0;
                 seq++;
                 var bucket = buckets.TryGetValue(change.Table, out var b) ? b : BucketState.Empty(change.Table);

@@ -30,6 +30,8 @@ public sealed class Checkpoint
     [JsonPropertyName("d")] public string DeviceId { get; set; } = "";
     [JsonPropertyName("u")] public string UserId { get; set; } = "";
     [JsonPropertyName("at")] public long PulledAt { get; set; }
+    /// <summary>The profile revision the device was last sent, so the profile is only sent again when it changes.</summary>
+    [JsonPropertyName("pr")] public string? ProfileRevision { get; set; }
     [JsonPropertyName("b")] public Dictionary<string, BucketCheckpoint> Buckets { get; set; } = new(StringComparer.Ordinal);
 
     public string Encode()

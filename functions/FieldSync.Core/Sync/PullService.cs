@@ -16,7 +16,8 @@ public sealed record PullRequest(string DeviceId, string? Checkpoint, IReadOnlyL
 
 public sealed record TableChanges(string Table, List<FeedOp> Upserts, List<string> Removes);
 
-public sealed record TableStatus(string Table, DateTimeOffset? LastSyncedAt, DateTimeOffset? NextDueAt, long Count, string Checksum, bool Synced);
+/// <summary>A table's sync status; count and checksum are present for the tables whose bucket head this pull read.</summary>
+public sealed record TableStatus(string Table, DateTimeOffset? LastSyncedAt, DateTimeOffset? NextDueAt, long? Count, string? Checksum, bool Synced);
 
 public sealed record PullResult(
     string SyncMode,
@@ -25,6 +26,7 @@ public sealed record PullResult(
     long Pending,
     bool IsLarge,
     OfflineProfile Profile,
+    bool ProfileChanged,
     IReadOnlyList<TableChanges> Changes,
     IReadOnlyList<string> Resync,
     IReadOnlyList<string> Dropped,
@@ -52,7 +54,7 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
     public const int MaxPageSize = 5000;
 
     /// <summary>The device binding's last-pull time is refreshed at most this often, to keep idle pulls cheap.</summary>
-    private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan TouchEvery = TimeSpan.FromHours(1);
 
     public async Task<PullOutcome> PullAsync(string userId, PullRequest request, CancellationToken cancellationToken)
     {
@@ -71,18 +73,19 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
         }
 
         var now = clock.GetUtcNow();
+        var userScope = ScopeIds.ForUser(userId);
+        var userHeadRead = feed.GetHeadAsync(userScope, cancellationToken);
         var device = await devices.GetAsync(request.DeviceId, cancellationToken)
             ?? await devices.BindAsync(request.DeviceId, userId, now, cancellationToken);
+        var userHead = await userHeadRead;
         if (device.UserId != userId)
         {
             return new PullOutcome(null, PullFailure.DeviceOfOtherUser, $"Device '{request.DeviceId}' is registered to another user. Reset the device or use its own user.");
         }
 
-        var userScope = ScopeIds.ForUser(userId);
-        var userHead = await feed.GetHeadAsync(userScope, cancellationToken);
         OfflineProfile? profile = userHead?.ProfileId is { } pid ? await profiles.GetRevisionAsync(pid, userHead.ProfileRevision, cancellationToken) : null;
-        ScopeHead? sharedHead = profile is null ? null : await feed.GetHeadAsync(ScopeIds.Shared(profile.Id), cancellationToken);
-        if (userHead is null || profile is null || sharedHead is null)
+        ScopeHead? sharedHead = null;
+        if (userHead is null || profile is null)
         {
             (profile, userHead, sharedHead) = await maintainer.EnsureScopesAsync(userId, cancellationToken);
         }
@@ -121,6 +124,16 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
             }
         }
 
+        // The shared scope's head is read only when a shared table is due: most pulls are for the agenda.
+        if (sharedHead is null && due.Any(rule => !rule.IsUserScoped))
+        {
+            sharedHead = await feed.GetHeadAsync(ScopeIds.Shared(profile.Id), cancellationToken);
+            if (sharedHead is null)
+            {
+                (profile, userHead, sharedHead) = await maintainer.EnsureScopesAsync(userId, cancellationToken);
+            }
+        }
+
         var changes = new List<TableChanges>();
         var resync = new List<string>();
         // Tables the profile no longer carries (the profile changed, or another was assigned): the device deletes them.
@@ -135,7 +148,7 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
         var synced = new HashSet<string>(StringComparer.Ordinal);
         foreach (var rule in due)
         {
-            var head = rule.IsUserScoped ? userHead : sharedHead;
+            var head = rule.IsUserScoped ? userHead : sharedHead!;
             var bucket = head.Bucket(rule.Table);
             if (!checkpoint.Buckets.TryGetValue(rule.Table, out var cp) || cp.Scope != head.ScopeId || (bucket.Floor > 0 && cp.Seq < bucket.Floor))
             {
@@ -175,7 +188,8 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
                     cp.Delivered += tableChanges.Upserts.Count;
                 }
                 budget -= page.Ops.Count;
-                hasMore |= page.HasMore;
+                // Ops appended after the head was read belong to the next pull; past the head there is no "more".
+                hasMore |= page.HasMore && cp.Seq < bucket.LastSeq;
                 if (!page.HasMore)
                 {
                     cp.Seq = Math.Max(cp.Seq, bucket.LastSeq);
@@ -203,17 +217,21 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
         var status = profile.TablesInDependencyOrder.Select(rule =>
         {
             var head = rule.IsUserScoped ? userHead : sharedHead;
-            var bucket = head.Bucket(rule.Table);
+            var bucket = head?.Bucket(rule.Table);
             checkpoint.Buckets.TryGetValue(rule.Table, out var cp);
             DateTimeOffset? last = cp is { SyncedAt: > 0 } ? DateTimeOffset.FromUnixTimeSeconds(cp.SyncedAt) : null;
-            return new TableStatus(rule.Table, last, last + rule.EffectiveSyncInterval, bucket.Count, BucketChecksum.Format(bucket.Checksum), synced.Contains(rule.Table));
+            return new TableStatus(rule.Table, last, last + rule.EffectiveSyncInterval, bucket?.Count,
+                bucket is null ? null : BucketChecksum.Format(bucket.Checksum), synced.Contains(rule.Table));
         }).ToList();
+        var revision = ProfileRevisions.Of(profile);
+        var profileChanged = checkpoint.ProfileRevision != revision;
+        checkpoint.ProfileRevision = revision;
 
         if (device.LastPullOn is null || now - device.LastPullOn > TouchEvery)
         {
             await devices.TouchAsync(device, now, cancellationToken);
         }
-        return new PullOutcome(new PullResult(mode, checkpoint.Encode(), hasMore, Math.Max(0, pending), isLarge, profile, changes, resync, dropped, status, now), PullFailure.None, null);
+        return new PullOutcome(new PullResult(mode, checkpoint.Encode(), hasMore, Math.Max(0, pending), isLarge, profile, profileChanged, changes, resync, dropped, status, now), PullFailure.None, null);
     }
 
     /// <summary>

@@ -36,17 +36,36 @@ public sealed class ScopeEvaluator(IRecordStore records)
         OfflineProfile profile, FilterContext context, bool userScoped, CancellationToken cancellationToken)
     {
         var selected = new Dictionary<string, Dictionary<string, Record>>(StringComparer.Ordinal);
+        var needed = Needed(profile, userScoped);
         foreach (var rule in profile.TablesInDependencyOrder)
         {
-            if (rule.IsUserScoped && !userScoped)
+            if (!needed.Contains(rule.Table))
             {
-                continue; // a shared scope never depends on a user-scoped table
+                continue; // another scope's table that nothing here depends on (all products, for a technician)
             }
             selected[rule.Table] = await SelectAsync(rule, context, selected, cancellationToken);
         }
         return selected
             .Where(kv => profile.Tables[kv.Key].IsUserScoped == userScoped)
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>The scope's own tables plus, transitively, the tables they depend on.</summary>
+    private static HashSet<string> Needed(OfflineProfile profile, bool userScoped)
+    {
+        var needed = profile.Tables.Values.Where(r => r.IsUserScoped == userScoped).Select(r => r.Table).ToHashSet(StringComparer.Ordinal);
+        var pending = new Stack<string>(needed);
+        while (pending.TryPop(out var table))
+        {
+            foreach (var dependency in profile.Tables[table].DependsOn)
+            {
+                if (needed.Add(dependency))
+                {
+                    pending.Push(dependency);
+                }
+            }
+        }
+        return needed;
     }
 
     private async Task<Dictionary<string, Record>> SelectAsync(TableRule rule, FilterContext context,

@@ -157,12 +157,19 @@ public sealed partial class SyncFunctions
                 w.WriteString("nextDueAt", due);
             }
             w.WriteBoolean("synced", status.Synced);
-            w.WriteNumber("count", status.Count);
-            w.WriteString("checksum", status.Checksum);
+            if (status.Count is { } count)
+            {
+                w.WriteNumber("count", count);
+                w.WriteString("checksum", status.Checksum);
+            }
             w.WriteEndObject();
         }
         w.WriteEndObject();
-        WriteProfile(w, result.Profile);
+        if (result.ProfileChanged)
+        {
+            // Sent on the first pull and whenever the profile changes; the device keeps the last one it got.
+            WriteProfile(w, result.Profile);
+        }
         w.WriteEndObject();
     }
 
