@@ -77,6 +77,11 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
     {
         await created.Value;
         var seq = expected?.Seq ?? 0;
+        if (changes.Any(c => c.Previous is { } previous && previous.OpSeq > seq))
+        {
+            // Members were read after the head and one is newer than it: another writer committed in between.
+            return false;
+        }
         var buckets = expected?.Buckets.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)
             ?? new Dictionary<string, BucketState>(StringComparer.Ordinal);
         var etag = expected?.ETag;

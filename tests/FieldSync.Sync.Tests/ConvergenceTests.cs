@@ -36,6 +36,7 @@ public class ConvergenceTests
         var workOrders = new List<string>();
         var bookings = new List<string>();
         var products = new List<string>();
+        var catalogueItems = new List<string>();
         var next = 0;
         var log = new List<string>();
         string Id(string prefix) => $"{prefix}-{next++:D4}";
@@ -86,11 +87,23 @@ public class ConvergenceTests
                     await h.UpdateAsync("workorder", w1, ("serviceaccount", random.Next(2) == 0 ? "account-1" : "account-2"), ("priority", random.Next(1, 5)));
                     log.Add($"edit {w1}");
                     break;
-                case < 76 when workOrders.Count > 0:
+                case < 74 when workOrders.Count > 0:
                     var wop = Id("wop");
-                    await h.CreateAsync("workorderproduct", wop, ("name", wop), ("workorder", Pick(workOrders)), ("product", "product-1"));
+                    await h.CreateAsync("workorderproduct", wop, ("name", wop), ("workorder", Pick(workOrders)),
+                        ("product", catalogueItems.Count > 0 && random.Next(2) == 0 ? Pick(catalogueItems) : "product-1"));
                     products.Add(wop);
                     log.Add($"create {wop}");
+                    break;
+                case < 77:
+                    var catalogue = Id("product");
+                    await h.CreateAsync("product", catalogue, ("name", catalogue), ("producttype", random.Next(2) == 0 ? 690970000 : 690970002));
+                    catalogueItems.Add(catalogue);
+                    log.Add($"create {catalogue}");
+                    break;
+                case < 78 when catalogueItems.Count > 0:
+                    var item = Pick(catalogueItems);
+                    await h.UpdateAsync("product", item, ("producttype", random.Next(2) == 0 ? 690970000 : 690970002));
+                    log.Add($"retype {item}");
                     break;
                 case < 79 when products.Count > 0:
                     var wop2 = Pick(products);
@@ -208,7 +221,11 @@ public class ConvergenceTests
         return selected;
     }
 
-    /// <summary>A second profile: bookings of my resource whatever their status and date, and no child rows.</summary>
+    /// <summary>
+    /// A second profile: bookings of my resource whatever their status and date; products that are not services
+    /// (shared), and work order products of those products or of my work orders — a technician's rows that depend
+    /// on a shared table.
+    /// </summary>
     private const string WideProfileJson = """
         {
           "id": "wide",
@@ -217,7 +234,8 @@ public class ConvergenceTests
             "bookableresourcebooking": { "download": "filter", "filter": "resource eq @currentResource", "syncIntervalMinutes": 5 },
             "workorder": { "download": "related", "relatedTo": ["bookableresourcebooking.workorder"], "syncIntervalMinutes": 5 },
             "account": { "download": "related", "relatedTo": ["workorder.serviceaccount"], "syncIntervalMinutes": 60 },
-            "product": { "download": "all", "syncIntervalMinutes": 1440 }
+            "product": { "download": "filter", "filter": "producttype ne 690970002", "syncIntervalMinutes": 1440 },
+            "workorderproduct": { "download": "related", "relatedTo": ["workorderproduct.product", "workorderproduct.workorder"], "syncIntervalMinutes": 15 }
           }
         }
         """;

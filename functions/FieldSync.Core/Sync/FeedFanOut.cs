@@ -103,7 +103,12 @@ public sealed class FeedFanOut(
                 case DownloadMode.Related:
                     foreach (var relationship in rule.RelatedTo)
                     {
-                        if (relationship.Direction == RelationshipDirection.References)
+                        if (relationship.Direction == RelationshipDirection.References && !profile.Tables[relationship.OtherTable].IsUserScoped)
+                        {
+                            // The parent is a shared row, carried by every technician of the profile.
+                            targets.UnionWith(userScopes);
+                        }
+                        else if (relationship.Direction == RelationshipDirection.References)
                         {
                             // A child row follows its parent: it can only enter scopes that hold the parent.
                             if (record?.Values.GetValueOrDefault(relationship.LookupColumn) is string parent)

@@ -83,6 +83,11 @@ public sealed class ScopeMaintainer(
                 return await EvaluateAsync(scopeId, cancellationToken); // the profile changed: re-evaluate everything
             }
             var userScoped = ScopeIds.IsUserScope(scopeId);
+            if (profile.Tables.TryGetValue(table, out var rule) && rule.IsUserScoped != userScoped)
+            {
+                // A shared row that technicians' rows depend on: rare, so the whole scope is evaluated.
+                return await EvaluateAsync(scopeId, cancellationToken);
+            }
             var context = new FilterContext(userScoped ? ScopeIds.UserOf(scopeId) : string.Empty, head.ResourceId, clock.GetUtcNow());
             var evaluation = new RecordEvaluation(feed, records, schema, profile, head, context, userScoped);
             var changes = await evaluation.RunAsync(table, id, cancellationToken);
