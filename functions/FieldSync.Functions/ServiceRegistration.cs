@@ -41,6 +41,9 @@ public static class ServiceRegistration
         services.AddSingleton<ScopeMaintainer>();
         services.AddSingleton<FeedFanOut>();
         services.AddSingleton<PullService>();
+        services.AddSingleton<FieldSync.Core.Push.PushRules>();
+        services.AddSingleton<FieldSync.Core.Push.PushService>();
+        services.AddSingleton<FieldSync.Core.Push.PushApplier>();
         return services;
     }
 

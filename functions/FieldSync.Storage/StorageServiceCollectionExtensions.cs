@@ -55,9 +55,12 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<FieldSync.Core.Sync.IFeedStore, TableFeedStore>();
         services.AddSingleton<FieldSync.Core.Sync.IProfileStore, TableProfileStore>();
         services.AddSingleton<FieldSync.Core.Sync.IDeviceRegistry, TableDeviceRegistry>();
+        services.AddSingleton<FieldSync.Core.SyncErrors.ISyncErrorStore, TableSyncErrorStore>();
         services.AddSingleton<QueueFeedWork>();
         services.AddSingleton<FieldSync.Core.Sync.IFeedWork>(sp => sp.GetRequiredService<QueueFeedWork>());
         services.AddSingleton<IRecordChangeNotifier>(sp => sp.GetRequiredService<QueueFeedWork>());
+        services.AddSingleton<FieldSync.Core.Push.IPushWork>(sp => sp.GetRequiredService<QueueFeedWork>());
+        services.AddSingleton<FieldSync.Core.Push.IInbox, TableInbox>();
         return services;
     }
 }

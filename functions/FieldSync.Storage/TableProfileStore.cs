@@ -132,13 +132,21 @@ public sealed class TableDeviceRegistry(TableServiceClient service, StorageOptio
 }
 
 /// <summary>The change-feed queues. Messages are Base64 (the client is created so) as queue triggers expect.</summary>
-public sealed class QueueFeedWork(Azure.Storage.Queues.QueueServiceClient queues) : IFeedWork, FieldSync.Core.Records.IRecordChangeNotifier
+public sealed class QueueFeedWork(Azure.Storage.Queues.QueueServiceClient queues) : IFeedWork, FieldSync.Core.Records.IRecordChangeNotifier, FieldSync.Core.Push.IPushWork
 {
+    private readonly Azure.Storage.Queues.QueueClient push = queues.GetQueueClient(QueueNames.Push);
     private readonly Azure.Storage.Queues.QueueClient recordChanges = queues.GetQueueClient(QueueNames.RecordChanges);
     private readonly Azure.Storage.Queues.QueueClient scopeEvaluations = queues.GetQueueClient(QueueNames.ScopeEvaluations);
     private readonly Lazy<Task> created = new(() => Task.WhenAll(
         queues.GetQueueClient(QueueNames.RecordChanges).CreateIfNotExistsAsync(),
-        queues.GetQueueClient(QueueNames.ScopeEvaluations).CreateIfNotExistsAsync()));
+        queues.GetQueueClient(QueueNames.ScopeEvaluations).CreateIfNotExistsAsync(),
+        queues.GetQueueClient(QueueNames.Push).CreateIfNotExistsAsync()));
+
+    public async Task EnqueueDeviceAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        await push.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(new FieldSync.Core.Push.PushMessage(deviceId)), cancellationToken);
+    }
 
     public async Task RecordChangedAsync(string table, string id, CancellationToken cancellationToken)
     {

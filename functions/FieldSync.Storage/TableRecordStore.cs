@@ -19,6 +19,7 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
     private const string ModifiedOnProperty = "_modifiedOn";
     private const string ModifiedByProperty = "_modifiedBy";
     private const string DeletedProperty = "_deleted";
+    private const string ChangeProperty = "_change";
 
     private readonly TableClient recordsTable = service.GetTableClient(options.TablePrefix + "records");
     private readonly Lazy<Task> created = new(() => service.GetTableClient(options.TablePrefix + "records").CreateIfNotExistsAsync());
@@ -188,6 +189,7 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
             [ModifiedOnProperty] = record.ModifiedOn,
             [ModifiedByProperty] = record.ModifiedBy,
             [DeletedProperty] = record.Deleted,
+            [ChangeProperty] = record.ChangeId,
         };
         foreach (var (name, value) in record.Values)
         {
@@ -221,7 +223,10 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
             entity.GetDateTimeOffset(ModifiedOnProperty) ?? DateTimeOffset.MinValue,
             entity.GetString(ModifiedByProperty) ?? string.Empty,
             entity.GetBoolean(DeletedProperty) ?? false,
-            values);
+            values)
+        {
+            ChangeId = entity.GetString(ChangeProperty),
+        };
     }
 
     /// <summary>Converts a stored property back to the column's value type; tolerates an older column type where it can.</summary>

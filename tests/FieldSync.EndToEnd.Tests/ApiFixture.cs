@@ -17,6 +17,8 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public Uri BaseAddress => host!.BaseAddress;
 
+    public IServiceProvider Services => host!.Services;
+
     public async Task InitializeAsync()
     {
         await azurite.InitializeAsync();

@@ -67,6 +67,8 @@ public sealed class SyncHarness : IAsyncDisposable
     public async Task<int> DrainAsync(int maxRounds = 200)
     {
         var queues = services.GetRequiredService<QueueServiceClient>();
+        var pushes = queues.GetQueueClient(QueueNames.Push);
+        await pushes.CreateIfNotExistsAsync();
         var changes = queues.GetQueueClient(QueueNames.RecordChanges);
         var scopes = queues.GetQueueClient(QueueNames.ScopeEvaluations);
         await changes.CreateIfNotExistsAsync();
@@ -75,6 +77,14 @@ public sealed class SyncHarness : IAsyncDisposable
         for (var round = 0; round < maxRounds; round++)
         {
             var any = false;
+            foreach (var message in (await pushes.ReceiveMessagesAsync(32)).Value)
+            {
+                var push = JsonSerializer.Deserialize<FieldSync.Core.Push.PushMessage>(message.Body.ToString(), MessageJson)!;
+                await services.GetRequiredService<FieldSync.Core.Push.PushApplier>().ApplyDeviceAsync(push.DeviceId, CancellationToken.None);
+                await pushes.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                handled++;
+                any = true;
+            }
             foreach (var message in (await changes.ReceiveMessagesAsync(32)).Value)
             {
                 var change = JsonSerializer.Deserialize<RecordChangedMessage>(message.Body.ToString(), MessageJson)!;
@@ -115,6 +125,8 @@ public sealed class SyncHarness : IAsyncDisposable
         var queues = services.GetRequiredService<QueueServiceClient>();
         await queues.GetQueueClient(QueueNames.RecordChanges).ClearMessagesAsync();
         await queues.GetQueueClient(QueueNames.ScopeEvaluations).ClearMessagesAsync();
+        await queues.GetQueueClient(QueueNames.Push).CreateIfNotExistsAsync();
+        await queues.GetQueueClient(QueueNames.Push).ClearMessagesAsync();
     }
 
     public async Task<Record> CreateAsync(string table, string id, params (string Column, object? Value)[] values)

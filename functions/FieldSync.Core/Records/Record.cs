@@ -12,7 +12,14 @@ public sealed record Record(
     DateTimeOffset ModifiedOn,
     string ModifiedBy,
     bool Deleted,
-    IReadOnlyDictionary<string, object?> Values);
+    IReadOnlyDictionary<string, object?> Values)
+{
+    /// <summary>
+    /// The device change that produced this version (<c>device|sequence|index</c>), or null for any other writer.
+    /// Lets a re-run of a pushed batch recognise its own writes, so a change never applies twice.
+    /// </summary>
+    public string? ChangeId { get; init; }
+}
 
 /// <summary>A record as storage holds it, with the storage concurrency token used for If-Match writes.</summary>
 public sealed record StoredRecord(Record Record, string ETag);

@@ -44,7 +44,8 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
     }
 
     /// <summary>Creates a record from typed values (used by seeding and server-side code).</summary>
-    public Task<RecordResult> CreateAsync(string table, string? id, IReadOnlyDictionary<string, object?> values, string userId, CancellationToken cancellationToken)
+    public Task<RecordResult> CreateAsync(string table, string? id, IReadOnlyDictionary<string, object?> values, string userId, CancellationToken cancellationToken,
+        string? changeId = null)
     {
         if (!schema.TryGetTable(table, out var tableSchema))
         {
@@ -54,10 +55,11 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         CheckTyped(tableSchema, values, errors);
         return errors.Count > 0
             ? Task.FromResult(RecordResult.Invalid(errors))
-            : CreateAsync(tableSchema, id, values, userId, cancellationToken);
+            : CreateAsync(tableSchema, id, values, userId, cancellationToken, changeId);
     }
 
-    private async Task<RecordResult> CreateAsync(TableSchema table, string? id, IReadOnlyDictionary<string, object?> values, string userId, CancellationToken cancellationToken)
+    private async Task<RecordResult> CreateAsync(TableSchema table, string? id, IReadOnlyDictionary<string, object?> values, string userId, CancellationToken cancellationToken,
+        string? changeId = null)
     {
         id ??= RecordIds.NewId();
         if (!RecordIds.IsValid(id, out var idError))
@@ -73,7 +75,7 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
             return RecordResult.Invalid(errors);
         }
 
-        var record = new Record(table.Name, id, 1, clock.GetUtcNow(), userId, false, clean);
+        var record = new Record(table.Name, id, 1, clock.GetUtcNow(), userId, false, clean) { ChangeId = changeId };
         if (await store.TryInsertAsync(record, cancellationToken))
         {
             await NotifyAsync(record, cancellationToken);
@@ -131,7 +133,8 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
             : UpdateAsync(tableSchema, id, condition, changes, userId, cancellationToken);
     }
 
-    public Task<RecordResult> UpdateAsync(string table, string id, VersionCondition condition, IReadOnlyDictionary<string, object?> changes, string userId, CancellationToken cancellationToken)
+    public Task<RecordResult> UpdateAsync(string table, string id, VersionCondition condition, IReadOnlyDictionary<string, object?> changes, string userId, CancellationToken cancellationToken,
+        string? changeId = null)
     {
         if (!schema.TryGetTable(table, out var tableSchema))
         {
@@ -141,11 +144,12 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         CheckTyped(tableSchema, changes, errors);
         return errors.Count > 0
             ? Task.FromResult(RecordResult.Invalid(errors))
-            : UpdateAsync(tableSchema, id, condition, changes, userId, cancellationToken);
+            : UpdateAsync(tableSchema, id, condition, changes, userId, cancellationToken, changeId);
     }
 
-    private Task<RecordResult> UpdateAsync(TableSchema table, string id, VersionCondition condition, IReadOnlyDictionary<string, object?> changes, string userId, CancellationToken cancellationToken)
-        => WriteAsync(table, id, condition, userId, current =>
+    private Task<RecordResult> UpdateAsync(TableSchema table, string id, VersionCondition condition, IReadOnlyDictionary<string, object?> changes, string userId, CancellationToken cancellationToken,
+        string? changeId = null)
+        => WriteAsync(table, id, condition, userId, changeId, current =>
         {
             var merged = new Dictionary<string, object?>(current.Values, StringComparer.Ordinal);
             foreach (var (name, value) in changes)
@@ -160,13 +164,14 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         }, RecordOutcome.Ok, cancellationToken);
 
     /// <summary>Deletes by writing a tombstone (no values, next version) so devices learn of the delete.</summary>
-    public Task<RecordResult> DeleteAsync(string table, string id, VersionCondition condition, string userId, CancellationToken cancellationToken)
+    public Task<RecordResult> DeleteAsync(string table, string id, VersionCondition condition, string userId, CancellationToken cancellationToken,
+        string? changeId = null)
     {
         if (!schema.TryGetTable(table, out var tableSchema))
         {
             return Task.FromResult(UnknownTable(table));
         }
-        return WriteAsync(tableSchema, id, condition, userId,
+        return WriteAsync(tableSchema, id, condition, userId, changeId,
             current => (current with { Deleted = true, Values = new Dictionary<string, object?>() }, null),
             RecordOutcome.Deleted, cancellationToken);
     }
@@ -200,6 +205,7 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         string id,
         VersionCondition condition,
         string userId,
+        string? changeId,
         Func<Record, (Record? Next, List<FieldError>? Errors)> change,
         RecordOutcome success,
         CancellationToken cancellationToken)
@@ -226,7 +232,7 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
             {
                 return RecordResult.Invalid(errors);
             }
-            var written = next! with { Version = current.Version + 1, ModifiedOn = clock.GetUtcNow(), ModifiedBy = userId };
+            var written = next! with { Version = current.Version + 1, ModifiedOn = clock.GetUtcNow(), ModifiedBy = userId, ChangeId = changeId };
             if (await store.TryReplaceAsync(written, stored.ETag, cancellationToken))
             {
                 await NotifyAsync(written, cancellationToken);

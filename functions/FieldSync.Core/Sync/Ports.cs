@@ -55,4 +55,7 @@ public static class QueueNames
 {
     public const string RecordChanges = "fieldsync-record-changes";
     public const string ScopeEvaluations = "fieldsync-scope-evaluations";
+    public const string Push = "fieldsync-push";
+    /// <summary>Where the host moves a push message that failed maxDequeueCount times (host.json).</summary>
+    public const string PushPoison = Push + "-poison";
 }

@@ -5,9 +5,11 @@ using Microsoft.Extensions.Logging;
 
 namespace FieldSync.Functions.Http;
 
-/// <summary>The device side of sync: pull (and, in a later issue, push). Technician role. One file per operation.</summary>
+/// <summary>The device side of sync: pull, push and their receipts. Technician role. One file per operation.</summary>
 public sealed partial class SyncFunctions(
     PullService pulls,
+    FieldSync.Core.Push.PushService pushes,
+    FieldSync.Core.Push.IInbox inbox,
     IDeviceRegistry devices,
     IFeedStore feed,
     RecordService records,

@@ -1,0 +1,196 @@
+using System.Buffers;
+using System.Text.Json;
+using FieldSync.Core.Records;
+using FieldSync.Core.SyncErrors;
+using Microsoft.Extensions.Logging;
+
+namespace FieldSync.Core.Push;
+
+/// <summary>
+/// Applies a device's inbox, batch after batch in the device's sequence order, through the same record write
+/// path as the records API (versions, fan-out and removals follow). Conflicts are decided per record, never
+/// per field: the record changed on the server since the version the device saw. Conflict detection No (the
+/// default): the device wins. Yes: the server wins, the change is rejected and a Conflict sync error written.
+/// Re-running after a crash is safe: a change that already produced the current version is recognised by its
+/// change id and not applied again; the head moves only when a batch's outcomes are stored.
+/// </summary>
+public sealed class PushApplier(
+    IInbox inbox,
+    PushRules rules,
+    RecordService records,
+    IRecordStore store,
+    ISyncErrorStore syncErrors,
+    ILogger<PushApplier> logger)
+{
+    private const int WriteAttempts = 5;
+
+    public async Task<int> ApplyDeviceAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        var completed = 0;
+        for (var guard = 0; guard < 10_000; guard++)
+        {
+            var head = await inbox.GetHeadAsync(deviceId, cancellationToken);
+            var batch = await inbox.NextPendingAsync(deviceId, head.ProcessedSequence, cancellationToken);
+            if (batch is null)
+            {
+                return completed;
+            }
+            var outcomes = await ApplyBatchAsync(batch, cancellationToken);
+            if (await inbox.CompleteAsync(batch, BatchStatus.Completed, outcomes, head, cancellationToken))
+            {
+                completed++;
+                logger.LogInformation("Applied batch {Sequence} of {Device}: {Applied} applied, {Rejected} rejected, {Invalid} invalid",
+                    batch.Sequence, deviceId, outcomes.Count(o => o.Status == ChangeStatus.Applied),
+                    outcomes.Count(o => o.Status == ChangeStatus.Rejected), outcomes.Count(o => o.Status == ChangeStatus.Invalid));
+            }
+        }
+        throw new InvalidOperationException($"The inbox of {deviceId} did not drain.");
+    }
+
+    /// <summary>
+    /// For a batch that kept failing (poison): every change without an outcome is reported as a sync error of
+    /// type Other and the batch is set aside as Failed — still in the inbox — so the device's later batches
+    /// are not held up behind it.
+    /// </summary>
+    public async Task<bool> SetAsideAsync(string deviceId, string reason, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var head = await inbox.GetHeadAsync(deviceId, cancellationToken);
+            var batch = await inbox.NextPendingAsync(deviceId, head.ProcessedSequence, cancellationToken);
+            if (batch is null)
+            {
+                return false;
+            }
+            var outcomes = new List<ChangeOutcome>();
+            for (var i = 0; i < batch.Changes.Count; i++)
+            {
+                var change = batch.Changes[i];
+                var current = await store.GetAsync(change.Table, change.Id, cancellationToken);
+                if (current?.Record.ChangeId == ChangeId(batch, i))
+                {
+                    outcomes.Add(new ChangeOutcome { Index = i, Table = change.Table, Id = change.Id, Status = ChangeStatus.Applied, Version = current.Record.Version });
+                    continue;
+                }
+                outcomes.Add(await ProblemAsync(batch, i, new ChangeProblem(SyncErrorType.Other, "BatchFailed", "",
+                    $"the batch could not be processed ({reason}); it is kept in the device's inbox for an admin."), ChangeStatus.Rejected, null, cancellationToken));
+            }
+            if (await inbox.CompleteAsync(batch, BatchStatus.Failed, outcomes, head, cancellationToken))
+            {
+                logger.LogWarning("Batch {Sequence} of {Device} set aside after repeated failures: {Reason}", batch.Sequence, deviceId, reason);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private async Task<List<ChangeOutcome>> ApplyBatchAsync(InboxBatch batch, CancellationToken cancellationToken)
+    {
+        var view = await rules.ViewAsync(batch.UserId, cancellationToken);
+        var outcomes = new List<ChangeOutcome>(batch.Changes.Count);
+        for (var i = 0; i < batch.Changes.Count; i++)
+        {
+            outcomes.Add(await ApplyChangeAsync(view, batch, i, cancellationToken));
+        }
+        return outcomes;
+    }
+
+    private static string ChangeId(InboxBatch batch, int index) => $"{batch.DeviceId}|{batch.Sequence}|{index}";
+
+    private async Task<ChangeOutcome> ApplyChangeAsync(PushRules.UserView view, InboxBatch batch, int index, CancellationToken cancellationToken)
+    {
+        var change = batch.Changes[index];
+        var changeId = ChangeId(batch, index);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await store.GetAsync(change.Table, change.Id, cancellationToken);
+            if (current?.Record.ChangeId == changeId)
+            {
+                return Applied(index, change, current.Record); // a re-run: this change made the current version
+            }
+            var later = batch.Changes.Skip(index + 1).ToList();
+            var (problem, values) = await rules.CheckAsync(view, change, later, cancellationToken, batch.DeviceId);
+            if (problem is not null)
+            {
+                var status = problem.Type == SyncErrorType.Validation ? ChangeStatus.Invalid : ChangeStatus.Rejected;
+                return await ProblemAsync(batch, index, problem, status, current?.Record is { Deleted: false } r ? r : null, cancellationToken);
+            }
+            var live = current is { Record.Deleted: false } ? current.Record : null;
+            RecordResult result;
+            switch (change.Action)
+            {
+                case ChangeAction.Create:
+                    if (live is not null)
+                    {
+                        return await ProblemAsync(batch, index, new ChangeProblem(SyncErrorType.Conflict, "AlreadyExists", "id",
+                            "a record with this id already exists on the server."), ChangeStatus.Rejected, live, cancellationToken);
+                    }
+                    result = await records.CreateAsync(change.Table, change.Id, values!, batch.UserId, cancellationToken, changeId);
+                    break;
+                default:
+                    if (live is null)
+                    {
+                        return await ProblemAsync(batch, index, new ChangeProblem(SyncErrorType.RecordNotFound, "RecordNotFound", "id",
+                            "the record was deleted on the server (Record Not Found)."), ChangeStatus.Rejected, null, cancellationToken);
+                    }
+                    if (live.Version != change.BaseVersion && view.Profile.Settings.ConflictDetection)
+                    {
+                        return await ProblemAsync(batch, index, new ChangeProblem(SyncErrorType.Conflict, "Conflict", "baseVersion",
+                            $"the record changed on the server (version {live.Version}) since the device's version {change.BaseVersion}; the server's record was kept."),
+                            ChangeStatus.Rejected, live, cancellationToken);
+                    }
+                    // Write on the version just read: the conflict decision above stays true for what is written.
+                    var condition = new VersionCondition(live.Version);
+                    result = change.Action == ChangeAction.Update
+                        ? await records.UpdateAsync(change.Table, change.Id, condition, values!, batch.UserId, cancellationToken, changeId)
+                        : await records.DeleteAsync(change.Table, change.Id, condition, batch.UserId, cancellationToken, changeId);
+                    break;
+            }
+            if (result.Succeeded)
+            {
+                return Applied(index, change, result.Record!);
+            }
+            if (result.Outcome is RecordOutcome.PreconditionFailed or RecordOutcome.AlreadyExists && attempt < WriteAttempts)
+            {
+                continue; // a dispatcher wrote in between: decide again on the new version
+            }
+            var type = result.Outcome == RecordOutcome.Invalid ? SyncErrorType.Validation : SyncErrorType.Other;
+            return await ProblemAsync(batch, index, new ChangeProblem(type, result.Outcome.ToString(), "",
+                result.Detail ?? string.Join(" ", result.Errors?.Select(e => e.Message) ?? [])),
+                type == SyncErrorType.Validation ? ChangeStatus.Invalid : ChangeStatus.Rejected, result.Record, cancellationToken);
+        }
+    }
+
+    private static ChangeOutcome Applied(int index, PushChange change, Record record)
+        => new() { Index = index, Table = change.Table, Id = change.Id, Status = ChangeStatus.Applied, Version = record.Version };
+
+    private async Task<ChangeOutcome> ProblemAsync(InboxBatch batch, int index, ChangeProblem problem, ChangeStatus status, Record? current, CancellationToken cancellationToken)
+    {
+        var change = batch.Changes[index];
+        var serverData = current is null ? null : Json(current);
+        var error = await syncErrors.AddAsync(new SyncError(
+            ChangeId(batch, index), batch.AcceptedOn, problem.Type, problem.Code, problem.Message, batch.UserId, batch.DeviceId,
+            change.Table, change.Id, change.Action.ToString().ToLowerInvariant(), change.Values?.GetRawText(), serverData, batch.BatchId), cancellationToken);
+        return new ChangeOutcome
+        {
+            Index = index,
+            Table = change.Table,
+            Id = change.Id,
+            Status = status,
+            Reason = problem.Type.ToString(),
+            Message = problem.Message,
+            Current = serverData is null ? null : JsonDocument.Parse(serverData).RootElement.Clone(),
+            SyncErrorId = error.Id,
+        };
+    }
+
+    private static string Json(Record record)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            RecordJson.Write(writer, record);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text.Json.Serialization;
+
+namespace FieldSync.Core.Push;
+
+public enum ChangeAction
+{
+    Create,
+    Update,
+    Delete,
+}
+
+/// <summary>One offline change as the device sent it; values are kept as the device's JSON until applied.</summary>
+public sealed class PushChange
+{
+    [JsonPropertyName("action")] public ChangeAction Action { get; set; }
+    [JsonPropertyName("table")] public string Table { get; set; } = "";
+    [JsonPropertyName("id")] public string Id { get; set; } = "";
+    /// <summary>The record version the device last saw (update, delete). Conflict = the server's version differs.</summary>
+    [JsonPropertyName("baseVersion")] public long? BaseVersion { get; set; }
+    /// <summary>The columns the device set (create, update), as JSON.</summary>
+    [JsonPropertyName("values")] public System.Text.Json.JsonElement? Values { get; set; }
+}
+
+/// <summary>What became of one change.</summary>
+public enum ChangeStatus
+{
+    Applied,
+    /// <summary>Refused by the server's rules (a conflict the server won, a record gone, not permitted): see the reason.</summary>
+    Rejected,
+    /// <summary>Could not be applied as sent (it no longer fits the schema).</summary>
+    Invalid,
+}
+
+public sealed class ChangeOutcome
+{
+    [JsonPropertyName("index")] public int Index { get; set; }
+    [JsonPropertyName("table")] public string Table { get; set; } = "";
+    [JsonPropertyName("id")] public string Id { get; set; } = "";
+    [JsonPropertyName("status")] public ChangeStatus Status { get; set; }
+    /// <summary>Conflict, RecordNotFound, Validation, Permission or Other for rejected and invalid changes.</summary>
+    [JsonPropertyName("reason")] public string? Reason { get; set; }
+    [JsonPropertyName("message")] public string? Message { get; set; }
+    /// <summary>The record's version after an applied change.</summary>
+    [JsonPropertyName("version")] public long? Version { get; set; }
+    /// <summary>The record as the server holds it, when the change was rejected (the technician sees what won).</summary>
+    [JsonPropertyName("current")] public System.Text.Json.JsonElement? Current { get; set; }
+    [JsonPropertyName("syncErrorId")] public string? SyncErrorId { get; set; }
+}
+
+public enum BatchStatus
+{
+    /// <summary>Stored, waiting for its turn.</summary>
+    Accepted,
+    /// <summary>Every change has an outcome.</summary>
+    Completed,
+    /// <summary>Kept failing (poison); its changes are reported as sync errors and stay in the inbox.</summary>
+    Failed,
+}
+
+/// <summary>A batch as stored in the device's inbox.</summary>
+public sealed record InboxBatch(
+    string DeviceId,
+    string UserId,
+    string BatchId,
+    long Sequence,
+    DateTimeOffset AcceptedOn,
+    IReadOnlyList<PushChange> Changes,
+    BatchStatus Status,
+    IReadOnlyList<ChangeOutcome> Outcomes,
+    string ETag);
+
+/// <summary>A device's inbox head: the last sequence accepted and the last one fully processed.</summary>
+public sealed record InboxHead(string DeviceId, long AcceptedSequence, long ProcessedSequence, string? ETag);
+
+public enum AcceptResult
+{
+    Accepted,
+    /// <summary>The batch id was already accepted: the stored batch is returned, nothing changes.</summary>
+    Duplicate,
+    /// <summary>The sequence is not above the last accepted one (and the batch id is new).</summary>
+    SequenceNotIncreasing,
+    /// <summary>Another request changed the inbox at the same time; retry.</summary>
+    Contended,
+}
+
+/// <summary>The device's inbox: one partition per device, so a batch, its id and the head change atomically.</summary>
+public interface IInbox
+{
+    Task<InboxHead> GetHeadAsync(string deviceId, CancellationToken cancellationToken);
+
+    Task<(AcceptResult Result, InboxBatch? Batch)> AcceptAsync(InboxBatch batch, InboxHead head, CancellationToken cancellationToken);
+
+    Task<InboxBatch?> GetBatchAsync(string deviceId, string batchId, CancellationToken cancellationToken);
+
+    /// <summary>Accepted batches above the processed sequence, in order.</summary>
+    Task<IReadOnlyList<InboxBatch>> PendingAsync(string deviceId, long processedSequence, CancellationToken cancellationToken);
+
+    /// <summary>The first batch above the processed sequence, if any.</summary>
+    Task<InboxBatch?> NextPendingAsync(string deviceId, long processedSequence, CancellationToken cancellationToken);
+
+    /// <summary>Records the batch's outcomes and advances the processed sequence, atomically and only from <paramref name="head"/>.</summary>
+    Task<bool> CompleteAsync(InboxBatch batch, BatchStatus status, IReadOnlyList<ChangeOutcome> outcomes, InboxHead head, CancellationToken cancellationToken);
+
+    /// <summary>Batches processed after <paramref name="afterSequence"/>, in order (for the outcomes a pull returns).</summary>
+    Task<IReadOnlyList<InboxBatch>> ProcessedAfterAsync(string deviceId, long afterSequence, int max, CancellationToken cancellationToken);
+
+    /// <summary>Devices with accepted batches still waiting since before <paramref name="olderThan"/> (their message was lost).</summary>
+    Task<IReadOnlyList<string>> StalledDevicesAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
+}
+
+/// <summary>Queue work for pushed batches.</summary>
+public interface IPushWork
+{
+    Task EnqueueDeviceAsync(string deviceId, CancellationToken cancellationToken);
+}
+
+/// <summary>Queue message: apply the device's waiting batches.</summary>
+public sealed record PushMessage(string DeviceId);

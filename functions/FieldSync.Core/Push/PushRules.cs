@@ -1,0 +1,183 @@
+using System.Text.Json;
+using FieldSync.Core.Profiles;
+using FieldSync.Core.Records;
+using FieldSync.Core.Schema;
+using FieldSync.Core.Sync;
+using FieldSync.Core.SyncErrors;
+
+namespace FieldSync.Core.Push;
+
+/// <summary>A change that may not be applied: why (as a sync error type) and what to tell the technician.</summary>
+public sealed record ChangeProblem(SyncErrorType Type, string Code, string Field, string Message);
+
+/// <summary>
+/// What a technician may change: tables and actions the profile allows, values the schema accepts, and records
+/// in the technician's offline data (or new records that fall into it). Checked for the whole batch when it is
+/// pushed (so bad input is refused before anything is stored) and again for each change when it is applied
+/// (the authoritative check: the technician's data may have changed in between).
+/// </summary>
+public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFeedStore feed, IRecordStore records, IInbox inbox, TimeProvider clock)
+{
+    /// <summary>The profile and scopes that decide what a user may change.</summary>
+    public sealed record UserView(OfflineProfile Profile, ScopeHead? UserHead, string UserId);
+
+    public async Task<UserView> ViewAsync(string userId, CancellationToken cancellationToken)
+    {
+        var head = await feed.GetHeadAsync(ScopeIds.ForUser(userId), cancellationToken);
+        var profileId = head?.ProfileId ?? await profiles.GetAssignmentAsync(userId, cancellationToken);
+        var profile = await profiles.GetRevisionAsync(profileId, head?.ProfileRevision, cancellationToken)
+            ?? throw new InvalidOperationException($"User {userId} has profile '{profileId}', which does not exist.");
+        return new UserView(profile, head, userId);
+    }
+
+    public async Task<List<FieldError>> CheckBatchAsync(string userId, string deviceId, IReadOnlyList<PushChange> changes, CancellationToken cancellationToken)
+    {
+        var view = await ViewAsync(userId, cancellationToken);
+        var head = await inbox.GetHeadAsync(deviceId, cancellationToken);
+        // Changes of batches not applied yet count as the device's own: it may update what it created a batch ago.
+        var earlier = (await inbox.PendingAsync(deviceId, head.ProcessedSequence, cancellationToken)).SelectMany(b => b.Changes).ToList();
+        var errors = new List<FieldError>();
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var context = earlier.Concat(changes.Take(i)).Concat(changes.Skip(i + 1)).ToList();
+            var (problem, _) = await CheckAsync(view, changes[i], context, cancellationToken);
+            if (problem is not null)
+            {
+                errors.Add(new FieldError($"changes[{i}]{(problem.Field.Length > 0 ? "." + problem.Field : "")}", $"{changes[i].Action} {changes[i].Table} '{changes[i].Id}': {problem.Message}"));
+            }
+        }
+        return errors;
+    }
+
+    /// <summary>
+    /// Checks one change; on success returns its typed values. <paramref name="others"/> are the device's other
+    /// changes not applied yet, which may create the parent or the referrer this change relies on.
+    /// </summary>
+    public async Task<(ChangeProblem? Problem, Dictionary<string, object?>? Values)> CheckAsync(UserView view, PushChange change, IReadOnlyList<PushChange> others,
+        CancellationToken cancellationToken, string? deviceId = null)
+    {
+        if (!schema.TryGetTable(change.Table, out var table))
+        {
+            return (new ChangeProblem(SyncErrorType.Validation, "UnknownTable", "table", $"there is no table '{change.Table}'."), null);
+        }
+        if (!view.Profile.Tables.TryGetValue(change.Table, out var rule))
+        {
+            return (new ChangeProblem(SyncErrorType.Permission, "TableNotInProfile", "table", $"'{change.Table}' is not in your offline profile '{view.Profile.Name}'."), null);
+        }
+        var allowed = change.Action switch
+        {
+            ChangeAction.Create => rule.AllowCreate,
+            ChangeAction.Update => rule.AllowUpdate,
+            _ => rule.AllowDelete,
+        };
+        if (!allowed)
+        {
+            return (new ChangeProblem(SyncErrorType.Permission, "ActionNotAllowed", "action", $"your offline profile does not allow {change.Action.ToString().ToLowerInvariant()} on '{change.Table}'."), null);
+        }
+        if (!RecordIds.IsValid(change.Id, out var idError))
+        {
+            return (new ChangeProblem(SyncErrorType.Validation, "InvalidId", "id", idError!), null);
+        }
+        if (change.Action == ChangeAction.Create ? change.BaseVersion is not null : change.BaseVersion is null or < 1)
+        {
+            return (new ChangeProblem(SyncErrorType.Validation, "InvalidBaseVersion", "baseVersion",
+                change.Action == ChangeAction.Create ? "a create has no baseVersion." : "baseVersion must be the version of the record the device last saw (1 or more)."), null);
+        }
+        Dictionary<string, object?>? values = null;
+        if (change.Action == ChangeAction.Delete)
+        {
+            if (change.Values is { ValueKind: not JsonValueKind.Null })
+            {
+                return (new ChangeProblem(SyncErrorType.Validation, "UnexpectedValues", "values", "a delete carries no values."), null);
+            }
+        }
+        else
+        {
+            var fieldErrors = new List<FieldError>();
+            if (change.Values is not { ValueKind: JsonValueKind.Object } json)
+            {
+                return (new ChangeProblem(SyncErrorType.Validation, "MissingValues", "values", "values must be an object of column values."), null);
+            }
+            if (json.TryGetProperty("id", out _))
+            {
+                return (new ChangeProblem(SyncErrorType.Validation, "InvalidValues", "values.id", "the id goes in the change, not in its values."), null);
+            }
+            values = RecordValues.ReadColumns(table, json, fieldErrors);
+            if (change.Action == ChangeAction.Create)
+            {
+                RecordValues.CheckRequired(table, values, fieldErrors);
+            }
+            if (fieldErrors.Count > 0)
+            {
+                var first = fieldErrors[0];
+                return (new ChangeProblem(SyncErrorType.Validation, "InvalidValues", $"values.{first.Field}", string.Join(" ", fieldErrors.Select(e => e.Message))), null);
+            }
+        }
+
+        // The device's own new records count as its data before the change feed has caught up with them.
+        var mine = others.Any(o => o.Table == change.Table && o.Id == change.Id && o.Action == ChangeAction.Create)
+            || (deviceId is not null && change.Action != ChangeAction.Create
+                && (await records.GetAsync(change.Table, change.Id, cancellationToken))?.Record.ChangeId?.StartsWith(deviceId + "|", StringComparison.Ordinal) == true);
+        if (change.Action == ChangeAction.Create)
+        {
+            var record = new Record(change.Table, change.Id, 0, clock.GetUtcNow(), view.UserId, false, values!);
+            if (!await FallsIntoAsync(view, rule, record, others, cancellationToken))
+            {
+                return (new ChangeProblem(SyncErrorType.Permission, "OutsideOfflineData", "", "the new record would not be in your offline data (check its lookups against your profile)."), values);
+            }
+            return (null, values);
+        }
+        if (!mine && !await HoldsAsync(view, rule, change.Table, change.Id, cancellationToken))
+        {
+            var stored = await records.GetAsync(change.Table, change.Id, cancellationToken);
+            return stored is null || stored.Record.Deleted
+                ? (new ChangeProblem(SyncErrorType.RecordNotFound, "RecordNotFound", "id", "the record does not exist on the server (Record Not Found)."), values)
+                : (new ChangeProblem(SyncErrorType.Permission, "OutsideOfflineData", "id", "the record is not in your offline data."), values);
+        }
+        if (!mine && (await records.GetAsync(change.Table, change.Id, cancellationToken)) is { } current && change.BaseVersion > current.Record.Version)
+        {
+            return (new ChangeProblem(SyncErrorType.Validation, "VersionFromTheFuture", "baseVersion",
+                $"baseVersion {change.BaseVersion} is newer than the server's version {current.Record.Version}; versions come from the server."), values);
+        }
+        return (null, values);
+    }
+
+    /// <summary>Whether the technician's offline data holds the record now.</summary>
+    public async Task<bool> HoldsAsync(UserView view, TableRule rule, string table, string id, CancellationToken cancellationToken)
+    {
+        var scope = rule.IsUserScoped ? ScopeIds.ForUser(view.UserId) : ScopeIds.Shared(view.Profile.Id);
+        return (await feed.GetMemberAsync(scope, table, id, cancellationToken)) is { In: true };
+    }
+
+    private async Task<bool> FallsIntoAsync(UserView view, TableRule rule, Record record, IReadOnlyList<PushChange> others, CancellationToken cancellationToken)
+    {
+        var context = new FilterContext(view.UserId, view.UserHead?.ResourceId, clock.GetUtcNow());
+        if (rule.Filter is { } filter && !filter.Evaluate(record, context))
+        {
+            return false;
+        }
+        if (rule.Download != DownloadMode.Related)
+        {
+            return rule.Download is DownloadMode.All or DownloadMode.Filter;
+        }
+        foreach (var relationship in rule.RelatedTo)
+        {
+            if (relationship.Direction == RelationshipDirection.References)
+            {
+                if (record.Values.GetValueOrDefault(relationship.LookupColumn) is string parent
+                    && (others.Any(o => o.Table == relationship.OtherTable && o.Id == parent && o.Action == ChangeAction.Create)
+                        || await HoldsAsync(view, view.Profile.Tables[relationship.OtherTable], relationship.OtherTable, parent, cancellationToken)))
+                {
+                    return true;
+                }
+            }
+            else if (others.Any(o => o.Table == relationship.OtherTable && o.Action != ChangeAction.Delete
+                && o.Values is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty(relationship.LookupColumn, out var link)
+                && link.ValueKind == JsonValueKind.String && link.GetString() == record.Id))
+            {
+                return true; // a booking of this batch points to the new work order
+            }
+        }
+        return false;
+    }
+}
