@@ -108,6 +108,24 @@ public class PushTests
     }
 
     [Fact]
+    public async Task Outcomes_ReachTheDeviceWithItsNextPull_Once()
+    {
+        await using var h = await WorldAsync(conflictDetection: true);
+        var device = Device(h, "tech1");
+        await device.SyncAsync();
+        await h.UpdateAsync("workorder", "wo-1", ("endtime", Start.AddHours(5)));
+        await PushAsync(h, "tech1", "batch-1", 1, Change(ChangeAction.Update, "workorder", "wo-1", 1, TechnicianRow(Start.AddHours(1))));
+        await h.DrainAsync();
+
+        var pull = await h.Pulls.PullAsync("tech1", new PullRequest("device-tech1", device.Checkpoint, null, false, 1000, PushedSequence: 1), CancellationToken.None);
+        var batch = Assert.Single(pull.Result!.PushOutcomes);
+        Assert.Equal("batch-1", batch.BatchId);
+        Assert.Equal(ChangeStatus.Rejected, Assert.Single(batch.Outcomes).Status);
+        var next = await h.Pulls.PullAsync("tech1", new PullRequest("device-tech1", pull.Result.Checkpoint, null, false, 1000, PushedSequence: 1), CancellationToken.None);
+        Assert.Empty(next.Result!.PushOutcomes);
+    }
+
+    [Fact]
     public async Task ConflictDetectionYes_NoConcurrentEdit_IsApplied()
     {
         await using var h = await WorldAsync(conflictDetection: true);

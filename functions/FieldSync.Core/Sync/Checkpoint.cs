@@ -32,6 +32,8 @@ public sealed class Checkpoint
     [JsonPropertyName("at")] public long PulledAt { get; set; }
     /// <summary>The profile revision the device was last sent, so the profile is only sent again when it changes.</summary>
     [JsonPropertyName("pr")] public string? ProfileRevision { get; set; }
+    /// <summary>The highest pushed batch whose outcomes this device has been given.</summary>
+    [JsonPropertyName("ps")] public long OutcomesThrough { get; set; }
     [JsonPropertyName("b")] public Dictionary<string, BucketCheckpoint> Buckets { get; set; } = new(StringComparer.Ordinal);
 
     public string Encode()

@@ -12,7 +12,8 @@ public static class SyncModes
     public const string ForcedSync = "FORCED_SYNC";
 }
 
-public sealed record PullRequest(string DeviceId, string? Checkpoint, IReadOnlyList<string>? Tables, bool Force, int PageSize);
+/// <param name="PushedSequence">The highest batch sequence the device has pushed; outcomes up to it are returned once processed.</param>
+public sealed record PullRequest(string DeviceId, string? Checkpoint, IReadOnlyList<string>? Tables, bool Force, int PageSize, long PushedSequence = 0);
 
 public sealed record TableChanges(string Table, List<FeedOp> Upserts, List<string> Removes);
 
@@ -31,7 +32,11 @@ public sealed record PullResult(
     IReadOnlyList<string> Resync,
     IReadOnlyList<string> Dropped,
     IReadOnlyList<TableStatus> Status,
-    DateTimeOffset ServerTime);
+    DateTimeOffset ServerTime)
+{
+    /// <summary>Pushed batches processed since the last pull, with every change's outcome.</summary>
+    public IReadOnlyList<Push.InboxBatch> PushOutcomes { get; init; } = [];
+}
 
 public enum PullFailure
 {
@@ -48,7 +53,7 @@ public sealed record PullOutcome(PullResult? Result, PullFailure Failure, string
 /// An idle pull (nothing due or nothing new) reads three entities: the device binding, the user's scope head
 /// and the shared scope head.
 /// </summary>
-public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfileStore profiles, ScopeMaintainer maintainer, TimeProvider clock)
+public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfileStore profiles, ScopeMaintainer maintainer, Push.IInbox inbox, TimeProvider clock)
 {
     public const int DefaultPageSize = 1000;
     public const int MaxPageSize = 5000;
@@ -227,11 +232,22 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
         var profileChanged = checkpoint.ProfileRevision != revision;
         checkpoint.ProfileRevision = revision;
 
+        // Outcomes of pushed batches: read only when the device says it pushed something not reported yet.
+        IReadOnlyList<Push.InboxBatch> outcomes = [];
+        if (request.PushedSequence > checkpoint.OutcomesThrough)
+        {
+            outcomes = await inbox.ProcessedAfterAsync(request.DeviceId, checkpoint.OutcomesThrough, 50, cancellationToken);
+            if (outcomes.Count > 0)
+            {
+                checkpoint.OutcomesThrough = outcomes[^1].Sequence;
+            }
+        }
+
         if (device.LastPullOn is null || now - device.LastPullOn > TouchEvery)
         {
             await devices.TouchAsync(device, now, cancellationToken);
         }
-        return new PullOutcome(new PullResult(mode, checkpoint.Encode(), hasMore, Math.Max(0, pending), isLarge, profile, profileChanged, changes, resync, dropped, status, now), PullFailure.None, null);
+        return new PullOutcome(new PullResult(mode, checkpoint.Encode(), hasMore, Math.Max(0, pending), isLarge, profile, profileChanged, changes, resync, dropped, status, now) { PushOutcomes = outcomes }, PullFailure.None, null);
     }
 
     /// <summary>

@@ -61,6 +61,7 @@ public sealed partial class SyncFunctions
         List<string>? tables = null;
         var force = false;
         var pageSize = PullService.DefaultPageSize;
+        long pushedSequence = 0;
         if (body.ValueKind != JsonValueKind.Object)
         {
             errors.Add(new FieldError("$", "The body must be a JSON object."));
@@ -88,11 +89,14 @@ public sealed partial class SyncFunctions
                 case "pageSize" when value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var size):
                     pageSize = size;
                     break;
-                case "deviceId" or "checkpoint" or "tables" or "force" or "pageSize":
+                case "pushedSequence" when value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var pushed) && pushed >= 0:
+                    pushedSequence = pushed;
+                    break;
+                case "deviceId" or "checkpoint" or "tables" or "force" or "pageSize" or "pushedSequence":
                     errors.Add(new FieldError(property.Name, $"'{property.Name}' has the wrong type; see the API reference."));
                     break;
                 default:
-                    errors.Add(new FieldError(property.Name, $"'{property.Name}' is not a pull request field (deviceId, checkpoint, tables, force, pageSize)."));
+                    errors.Add(new FieldError(property.Name, $"'{property.Name}' is not a pull request field (deviceId, checkpoint, tables, force, pageSize, pushedSequence)."));
                     break;
             }
         }
@@ -100,7 +104,7 @@ public sealed partial class SyncFunctions
         {
             errors.Add(new FieldError("deviceId", "'deviceId' is required."));
         }
-        return new PullRequest(deviceId, checkpoint, tables, force, pageSize);
+        return new PullRequest(deviceId, checkpoint, tables, force, pageSize, pushedSequence);
     }
 
     private static void WritePull(Utf8JsonWriter w, PullResult result)
@@ -165,6 +169,21 @@ public sealed partial class SyncFunctions
             w.WriteEndObject();
         }
         w.WriteEndObject();
+        if (result.PushOutcomes.Count > 0)
+        {
+            w.WriteStartArray("pushOutcomes");
+            foreach (var batch in result.PushOutcomes)
+            {
+                w.WriteStartObject();
+                w.WriteString("batchId", batch.BatchId);
+                w.WriteNumber("sequence", batch.Sequence);
+                w.WriteString("status", JsonNamingPolicy.CamelCase.ConvertName(batch.Status.ToString()));
+                w.WritePropertyName("outcomes");
+                JsonSerializer.Serialize(w, batch.Outcomes, ReceiptJson);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
         if (result.ProfileChanged)
         {
             // Sent on the first pull and whenever the profile changes; the device keeps the last one it got.
