@@ -34,6 +34,8 @@ public static class ServiceRegistration
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(auth));
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton<RequestGuard>();
+        // Read on every batch, so a changed environment default applies from the next batch processed.
+        services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.SectionName));
 
         services.AddFieldSyncStorage(configuration);
         services.AddSingleton<RecordService>();

@@ -40,17 +40,33 @@ public static class StorageServiceCollectionExtensions
         var counter = new StorageTransactionCounter();
         services.AddSingleton(counter);
         TokenCredential? credential = string.IsNullOrEmpty(options.ConnectionString) ? new DefaultAzureCredential() : null;
-        var tableOptions = new TableClientOptions();
-        tableOptions.AddPolicy(counter.Policy, Azure.Core.HttpPipelinePosition.PerRetry);
-        services.AddSingleton(_ => credential is null
-            ? new TableServiceClient(options.ConnectionString, tableOptions)
-            : new TableServiceClient(options.TableServiceUri, credential, tableOptions));
-        // Queue-triggered functions read Base64 messages, so every client we enqueue with writes Base64.
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        queueOptions.AddPolicy(counter.Policy, Azure.Core.HttpPipelinePosition.PerRetry);
-        services.AddSingleton(_ => credential is null
-            ? new QueueServiceClient(options.ConnectionString, queueOptions)
-            : new QueueServiceClient(options.QueueServiceUri, credential, queueOptions));
+        // Extra pipeline policies registered as StoragePipelinePolicy (tests inject faults this way) run after
+        // the counter, per retry, on both clients.
+        services.AddSingleton(sp =>
+        {
+            var tableOptions = new TableClientOptions();
+            tableOptions.AddPolicy(counter.Policy, Azure.Core.HttpPipelinePosition.PerRetry);
+            foreach (var extra in sp.GetServices<StoragePipelinePolicy>())
+            {
+                tableOptions.AddPolicy(extra.Policy, Azure.Core.HttpPipelinePosition.PerRetry);
+            }
+            return credential is null
+                ? new TableServiceClient(options.ConnectionString, tableOptions)
+                : new TableServiceClient(options.TableServiceUri, credential, tableOptions);
+        });
+        services.AddSingleton(sp =>
+        {
+            // Queue-triggered functions read Base64 messages, so every client we enqueue with writes Base64.
+            var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+            queueOptions.AddPolicy(counter.Policy, Azure.Core.HttpPipelinePosition.PerRetry);
+            foreach (var extra in sp.GetServices<StoragePipelinePolicy>())
+            {
+                queueOptions.AddPolicy(extra.Policy, Azure.Core.HttpPipelinePosition.PerRetry);
+            }
+            return credential is null
+                ? new QueueServiceClient(options.ConnectionString, queueOptions)
+                : new QueueServiceClient(options.QueueServiceUri, credential, queueOptions);
+        });
         services.AddSingleton<IRecordStore, TableRecordStore>();
         services.AddSingleton<FieldSync.Core.Sync.IFeedStore, TableFeedStore>();
         services.AddSingleton<FieldSync.Core.Sync.IProfileStore, TableProfileStore>();
@@ -64,3 +80,6 @@ public static class StorageServiceCollectionExtensions
         return services;
     }
 }
+
+/// <summary>An extra Azure SDK pipeline policy for the storage clients (register before AddFieldSync; used by fault-injection tests).</summary>
+public sealed record StoragePipelinePolicy(Azure.Core.Pipeline.HttpPipelinePolicy Policy);

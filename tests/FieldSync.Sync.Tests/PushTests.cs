@@ -16,9 +16,9 @@ public class PushTests
     private static readonly DateTimeOffset Start = new(2026, 11, 25, 13, 0, 0, TimeSpan.Zero);
 
     /// <summary>tech1 has wo-1 (versions and times known) on their device.</summary>
-    private static async Task<SyncHarness> WorldAsync(bool conflictDetection = false)
+    private static async Task<SyncHarness> WorldAsync(bool conflictDetection = false, bool environmentDefault = false)
     {
-        var h = await SyncHarness.StartAsync(Today9);
+        var h = await SyncHarness.StartAsync(Today9, settings: new Dictionary<string, string?> { ["FieldSync:Sync:ConflictDetection"] = environmentDefault ? "true" : "false" });
         await SeedAsync(h);
         await h.CreateAsync("workorder", "wo-1", ("name", "WO-1"), ("serviceaccount", "account-1"), ("starttime", Start), ("endtime", Start.AddHours(2)));
         await BookingAsync(h, "booking-1", "resource-tech1", "wo-1", Today9.AddHours(4));
@@ -27,7 +27,7 @@ public class PushTests
         {
             var schema = h.Services.GetService<SchemaCatalog>()!;
             var json = DefaultProfiles.FieldServiceMobileJson().Replace("\"id\": \"field-service-mobile\"", "\"id\": \"strict\"", StringComparison.Ordinal)
-                .Replace("\"conflictDetection\": false", "\"conflictDetection\": true", StringComparison.Ordinal);
+                .Replace("\"settings\": {", "\"settings\": { \"conflictDetection\": true,", StringComparison.Ordinal);
             var profile = ProfileParser.Parse(json, schema);
             Assert.True(profile.Settings.ConflictDetection);
             await h.Services.GetService<IProfileStore>()!.SaveAsync(profile, CancellationToken.None);
@@ -123,6 +123,16 @@ public class PushTests
         Assert.Equal(ChangeStatus.Rejected, Assert.Single(batch.Outcomes).Status);
         var next = await h.Pulls.PullAsync("tech1", new PullRequest("device-tech1", pull.Result.Checkpoint, null, false, 1000, PushedSequence: 1), CancellationToken.None);
         Assert.Empty(next.Result!.PushOutcomes);
+    }
+
+    [Fact]
+    public async Task EnvironmentDefaultYes_ProfileSilent_DispatcherWins()
+    {
+        await using var h = await WorldAsync(environmentDefault: true);
+        await h.UpdateAsync("workorder", "wo-1", ("endtime", Start.AddHours(5)));
+        await PushAsync(h, "tech1", "batch-1", 1, Change(ChangeAction.Update, "workorder", "wo-1", 1, TechnicianRow(Start.AddHours(1))));
+        await h.DrainAsync();
+        Assert.Equal("Conflict", Assert.Single((await ReceiptAsync(h, "tech1", "batch-1")).Outcomes).Reason);
     }
 
     [Fact]

@@ -46,7 +46,8 @@ public sealed class SyncHarness : IAsyncDisposable
 
     public IFeedStore Feed => services.GetRequiredService<IFeedStore>();
 
-    public static async Task<SyncHarness> StartAsync(DateTimeOffset? now = null, Action<IServiceCollection>? configure = null)
+    public static async Task<SyncHarness> StartAsync(DateTimeOffset? now = null, Action<IServiceCollection>? configure = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var azurite = await AzuriteProcess.StartAsync();
         var clock = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
@@ -55,7 +56,7 @@ public sealed class SyncHarness : IAsyncDisposable
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["FieldSync:Auth:Mode"] = "Jwt",
             ["FieldSync:Auth:SigningKey"] = Convert.ToBase64String(LocalTokens.NewKey()),
-        }).Build();
+        }.Concat(settings ?? new Dictionary<string, string?>())).Build();
         var collection = new ServiceCollection();
         collection.AddSingleton<TimeProvider>(clock);
         collection.AddFieldSync(configuration);

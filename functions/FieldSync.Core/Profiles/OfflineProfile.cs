@@ -88,6 +88,12 @@ public sealed record ProfileSettings(
         LargeSyncIdleHours: 72);
 
     public TimeSpan LargeSyncIdle => TimeSpan.FromHours(LargeSyncIdleHours);
+
+    /// <summary>
+    /// Whether the profile states <see cref="ConflictDetection"/>; when it does not, the environment's default
+    /// applies (configuration <c>FieldSync:Sync:ConflictDetection</c>, itself No by default).
+    /// </summary>
+    public bool ConflictDetectionSet { get; init; }
 }
 
 /// <summary>Which rows of a table a device carries.</summary>

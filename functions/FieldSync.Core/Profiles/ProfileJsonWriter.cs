@@ -26,7 +26,10 @@ internal static class ProfileJsonWriter
                 writer.WriteString("description", profile.Description);
             }
             writer.WriteStartObject("settings");
-            writer.WriteBoolean("conflictDetection", profile.Settings.ConflictDetection);
+            if (profile.Settings.ConflictDetectionSet)
+            {
+                writer.WriteBoolean("conflictDetection", profile.Settings.ConflictDetection);
+            }
             writer.WriteBoolean("allowWifiOnlySync", profile.Settings.AllowWifiOnlySync);
             writer.WriteBoolean("allowOnlineMode", profile.Settings.AllowOnlineMode);
             writer.WriteNumber("largeSyncThreshold", profile.Settings.LargeSyncThreshold);

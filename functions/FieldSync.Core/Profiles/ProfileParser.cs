@@ -151,7 +151,10 @@ public static partial class ProfileParser
                 ReadInt(element, "settings", "largeSyncThreshold", ProfileSettings.MinLargeSyncThreshold, ProfileSettings.MaxLargeSyncThreshold)
                     ?? defaults.LargeSyncThreshold,
                 ReadInt(element, "settings", "largeSyncIdleHours", ProfileSettings.MinLargeSyncIdleHours, ProfileSettings.MaxLargeSyncIdleHours)
-                    ?? defaults.LargeSyncIdleHours);
+                    ?? defaults.LargeSyncIdleHours)
+            {
+                ConflictDetectionSet = element.TryGetProperty("conflictDetection", out var stated) && stated.ValueKind is JsonValueKind.True or JsonValueKind.False,
+            };
         }
 
         private List<TableDraft> ReadTables(JsonElement root)

@@ -20,6 +20,7 @@ public sealed class PushApplier(
     RecordService records,
     IRecordStore store,
     ISyncErrorStore syncErrors,
+    Microsoft.Extensions.Options.IOptionsMonitor<Sync.SyncOptions> options,
     ILogger<PushApplier> logger)
 {
     private const int WriteAttempts = 5;
@@ -133,7 +134,7 @@ public sealed class PushApplier(
                         return await ProblemAsync(batch, index, new ChangeProblem(SyncErrorType.RecordNotFound, "RecordNotFound", "id",
                             "the record was deleted on the server (Record Not Found)."), ChangeStatus.Rejected, null, cancellationToken);
                     }
-                    if (live.Version != change.BaseVersion && view.Profile.Settings.ConflictDetection)
+                    if (live.Version != change.BaseVersion && options.CurrentValue.ConflictDetectionFor(view.Profile))
                     {
                         return await ProblemAsync(batch, index, new ChangeProblem(SyncErrorType.Conflict, "Conflict", "baseVersion",
                             $"the record changed on the server (version {live.Version}) since the device's version {change.BaseVersion}; the server's record was kept."),

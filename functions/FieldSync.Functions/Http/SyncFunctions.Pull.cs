@@ -107,7 +107,7 @@ public sealed partial class SyncFunctions
         return new PullRequest(deviceId, checkpoint, tables, force, pageSize, pushedSequence);
     }
 
-    private static void WritePull(Utf8JsonWriter w, PullResult result)
+    private void WritePull(Utf8JsonWriter w, PullResult result)
     {
         w.WriteStartObject();
         w.WriteString("syncMode", result.SyncMode);
@@ -192,13 +192,13 @@ public sealed partial class SyncFunctions
         w.WriteEndObject();
     }
 
-    private static void WriteProfile(Utf8JsonWriter w, OfflineProfile profile)
+    private void WriteProfile(Utf8JsonWriter w, OfflineProfile profile)
     {
         w.WriteStartObject("profile");
         w.WriteString("id", profile.Id);
         w.WriteString("name", profile.Name);
         w.WriteStartObject("settings");
-        w.WriteBoolean("conflictDetection", profile.Settings.ConflictDetection);
+        w.WriteBoolean("conflictDetection", conflictDetection.CurrentValue.ConflictDetectionFor(profile));
         w.WriteBoolean("allowWifiOnlySync", profile.Settings.AllowWifiOnlySync);
         w.WriteBoolean("allowOnlineMode", profile.Settings.AllowOnlineMode);
         w.WriteNumber("largeSyncThreshold", profile.Settings.LargeSyncThreshold);

@@ -14,6 +14,7 @@ public sealed partial class SyncFunctions(
     IFeedStore feed,
     RecordService records,
     RequestGuard guard,
+    Microsoft.Extensions.Options.IOptionsMonitor<SyncOptions> conflictDetection,
     ILogger<SyncFunctions> logger)
 {
     private static readonly string[] DeviceRoles = [Roles.Technician];
