@@ -140,6 +140,65 @@ public class SyncApiTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Push_OverHttp_Returns202ReceiptAndTheQueueAppliesIt()
+    {
+        var (user, _, workOrder) = await TechnicianWithBookingAsync();
+        using var client = api.As(user, Roles.Technician);
+        var device = "phone-" + user;
+        using (var pull = await client.PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody(device)))
+        {
+            Assert.Equal(HttpStatusCode.OK, pull.StatusCode);
+        }
+        var body = $$"""
+            { "deviceId": "{{device}}", "batchId": "batch-1", "sequence": 1, "changes": [
+              { "action": "update", "table": "workorder", "id": "{{workOrder}}", "baseVersion": 1,
+                "values": { "name": "WO fixed on site", "serviceaccount": "acc-{{user[5..]}}", "instructions": "Replaced the valve" } } ] }
+            """;
+        using var push = await client.PostAsync(new Uri("api/sync/push", UriKind.Relative), Http.JsonBody(body));
+        Assert.Equal(HttpStatusCode.Accepted, push.StatusCode);
+        var receipt = await push.JsonAsync();
+        Assert.Equal("accepted", receipt.GetProperty("status").GetString());
+
+        using (var again = await client.PostAsync(new Uri("api/sync/push", UriKind.Relative), Http.JsonBody(body)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+            Assert.Equal(1, (await again.JsonAsync()).GetProperty("sequence").GetInt64());
+        }
+
+        string? status = null;
+        for (var attempt = 0; attempt < 60 && status != "completed"; attempt++)
+        {
+            await Task.Delay(500);
+            using var get = await client.GetAsync(new Uri($"api/sync/push/batch-1?deviceId={device}", UriKind.Relative));
+            var current = await get.JsonAsync();
+            status = current.GetProperty("status").GetString();
+            if (status == "completed")
+            {
+                Assert.Equal("applied", current.GetProperty("outcomes")[0].GetProperty("status").GetString());
+                Assert.Equal(2, current.GetProperty("outcomes")[0].GetProperty("version").GetInt64());
+            }
+        }
+        Assert.Equal("completed", status);
+        using var record = await api.Dispatcher().GetAsync(new Uri($"api/records/workorder/{workOrder}", UriKind.Relative));
+        Assert.Equal("Replaced the valve", (await record.JsonAsync()).GetProperty("instructions").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{ "deviceId": "push-device", "batchId": "b1", "sequence": 1, "changes": [] }""", "changes")]
+    [InlineData("""{ "deviceId": "push-device", "batchId": "b1", "changes": [ { "action": "update", "table": "workorder", "id": "x", "baseVersion": 1, "values": {} } ] }""", "sequence")]
+    [InlineData("""{ "deviceId": "push-device", "batchId": "b/1", "sequence": 1, "changes": [ { "action": "update", "table": "workorder", "id": "x", "baseVersion": 1, "values": {} } ] }""", "batchId")]
+    [InlineData("""{ "deviceId": "push-device", "batchId": "b1", "sequence": 1, "changes": [ { "action": "upsert", "table": "workorder", "id": "x" } ] }""", "changes[0].action")]
+    [InlineData("""{ "deviceId": "push-device", "batchId": "b1", "sequence": 1, "changes": [ { "action": "update", "table": "workorder", "id": "x", "baseVersion": 1, "values": {}, "extra": 1 } ] }""", "changes[0].extra")]
+    [InlineData("""{ "deviceId": "push-device", "batchId": "b1", "sequence": 1, "changes": [ { "action": "update", "table": "spaceship", "id": "x", "baseVersion": 1, "values": {} } ] }""", "changes[0]")]
+    public async Task Push_BadBatch_Returns400NamingTheField(string body, string field)
+    {
+        using var client = api.As("tech-push-validation", Roles.Technician);
+        using var response = await client.PostAsync(new Uri("api/sync/push", UriKind.Relative), Http.JsonBody(body));
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation");
+        Assert.Contains(problem.GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString()!.StartsWith(field, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Pull_DeviceOfAnotherTechnician_Returns403()
     {
         var (user, _, _) = await TechnicianWithBookingAsync();
