@@ -31,9 +31,7 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
     {
         await created.Value;
         var response = await table.GetEntityIfExistsAsync<TableEntity>(deviceId, Head, cancellationToken: cancellationToken);
-        return response.HasValue
-            ? new InboxHead(deviceId, response.Value!.GetInt64("Accepted") ?? 0, response.Value.GetInt64("Processed") ?? 0, response.Value.ETag.ToString())
-            : new InboxHead(deviceId, 0, 0, null);
+        return response.HasValue ? ToHead(response.Value!) : new InboxHead(deviceId, 0, 0, null);
     }
 
     public async Task<(AcceptResult Result, InboxBatch? Batch)> AcceptAsync(InboxBatch batch, InboxHead head, CancellationToken cancellationToken)
@@ -47,6 +45,7 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
         // Listed as waiting before the batch exists, so the sweeper can never miss a stored batch.
         await pending.UpsertEntityAsync(new TableEntity(PendingPartition, batch.DeviceId) { ["Since"] = batch.AcceptedOn, ["Sequence"] = batch.Sequence },
             TableUpdateMode.Replace, cancellationToken);
+        // Merge, not replace: the head also carries the apply lease, which accepting must not disturb.
         var headEntity = new TableEntity(batch.DeviceId, Head) { ["Accepted"] = batch.Sequence, ["Processed"] = head.ProcessedSequence };
         TableTransactionAction[] actions =
         [
@@ -54,7 +53,7 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
             new(TableTransactionActionType.Add, new TableEntity(batch.DeviceId, IdKey(batch.BatchId)) { ["Sequence"] = batch.Sequence }),
             head.ETag is null
                 ? new(TableTransactionActionType.Add, headEntity)
-                : new(TableTransactionActionType.UpdateReplace, headEntity, new ETag(head.ETag)),
+                : new(TableTransactionActionType.UpdateMerge, headEntity, new ETag(head.ETag)),
         ];
         try
         {
@@ -81,10 +80,10 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
     }
 
     public async Task<IReadOnlyList<InboxBatch>> PendingAsync(string deviceId, long processedSequence, CancellationToken cancellationToken)
-        => await RangeAsync(deviceId, processedSequence, int.MaxValue, cancellationToken);
+        => await RangeAsync(deviceId, processedSequence, int.MaxValue, cancellationToken, pendingOnly: true);
 
     public async Task<InboxBatch?> NextPendingAsync(string deviceId, long processedSequence, CancellationToken cancellationToken)
-        => (await RangeAsync(deviceId, processedSequence, 1, cancellationToken)).FirstOrDefault();
+        => (await RangeAsync(deviceId, processedSequence, 1, cancellationToken, pendingOnly: true)).FirstOrDefault();
 
     public async Task<bool> CompleteAsync(InboxBatch batch, BatchStatus status, IReadOnlyList<ChangeOutcome> outcomes, InboxHead head, CancellationToken cancellationToken)
     {
@@ -93,11 +92,11 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
         {
             return false;
         }
-        var headEntity = new TableEntity(batch.DeviceId, Head) { ["Accepted"] = Math.Max(head.AcceptedSequence, batch.Sequence), ["Processed"] = batch.Sequence };
+        var headEntity = new TableEntity(batch.DeviceId, Head) { ["Processed"] = batch.Sequence };
         TableTransactionAction[] actions =
         [
             new(TableTransactionActionType.UpdateReplace, BatchEntity(batch, status, outcomes), ETag.All),
-            new(TableTransactionActionType.UpdateReplace, headEntity, new ETag(head.ETag)),
+            new(TableTransactionActionType.UpdateMerge, headEntity, new ETag(head.ETag)),
         ];
         try
         {
@@ -107,20 +106,72 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
         {
             return false; // another worker completed it first
         }
+        await ClearWaitingAsync(batch.DeviceId, batch.Sequence, cancellationToken);
+        return true;
+    }
+
+    public async Task ClearWaitingAsync(string deviceId, long processedSequence, CancellationToken cancellationToken)
+    {
+        await created.Value;
         // No longer waiting once everything accepted is processed; a newer batch rewrote the entry (ETag) and keeps it.
-        var entry = await pending.GetEntityIfExistsAsync<TableEntity>(PendingPartition, batch.DeviceId, cancellationToken: cancellationToken);
-        if (entry.HasValue && (entry.Value!.GetInt64("Sequence") ?? 0) <= batch.Sequence)
+        var entry = await pending.GetEntityIfExistsAsync<TableEntity>(PendingPartition, deviceId, cancellationToken: cancellationToken);
+        if (entry.HasValue && (entry.Value!.GetInt64("Sequence") ?? 0) <= processedSequence)
         {
             try
             {
-                await pending.DeleteEntityAsync(PendingPartition, batch.DeviceId, entry.Value.ETag, cancellationToken);
+                await pending.DeleteEntityAsync(PendingPartition, deviceId, entry.Value.ETag, cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.Status is 404 or 412)
             {
             }
         }
-        return true;
     }
+
+    public async Task<InboxHead?> TryLeaseAsync(string deviceId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var head = await GetHeadAsync(deviceId, cancellationToken);
+        if (head.ETag is null || (head.LeaseOwner is { Length: > 0 } holder && holder != owner && head.LeaseUntil > now))
+        {
+            return null;
+        }
+        try
+        {
+            var response = await table.UpdateEntityAsync(new TableEntity(deviceId, Head) { ["LeaseOwner"] = owner, ["LeaseUntil"] = until },
+                new ETag(head.ETag), TableUpdateMode.Merge, cancellationToken);
+            return head with { ETag = response.Headers.ETag?.ToString() ?? (await GetHeadAsync(deviceId, cancellationToken)).ETag, LeaseOwner = owner, LeaseUntil = until };
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return null;
+        }
+    }
+
+    public async Task ReleaseAsync(string deviceId, string owner, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var head = await GetHeadAsync(deviceId, cancellationToken);
+            if (head.ETag is null || head.LeaseOwner != owner)
+            {
+                return;
+            }
+            try
+            {
+                await table.UpdateEntityAsync(new TableEntity(deviceId, Head) { ["LeaseOwner"] = "" }, new ETag(head.ETag), TableUpdateMode.Merge, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+            }
+        }
+    }
+
+    private static InboxHead ToHead(TableEntity entity)
+        => new(entity.PartitionKey, entity.GetInt64("Accepted") ?? 0, entity.GetInt64("Processed") ?? 0, entity.ETag.ToString())
+        {
+            LeaseOwner = entity.GetString("LeaseOwner"),
+            LeaseUntil = entity.GetDateTimeOffset("LeaseUntil"),
+        };
 
     public async Task<IReadOnlyList<InboxBatch>> ProcessedAfterAsync(string deviceId, long afterSequence, int max, CancellationToken cancellationToken)
     {
@@ -139,13 +190,17 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
         return devices;
     }
 
-    private async Task<List<InboxBatch>> RangeAsync(string deviceId, long afterSequence, int max, CancellationToken cancellationToken)
+    private async Task<List<InboxBatch>> RangeAsync(string deviceId, long afterSequence, int max, CancellationToken cancellationToken, bool pendingOnly = false)
     {
         await created.Value;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {deviceId} and RowKey gt {BatchKey(afterSequence)} and RowKey lt {"b}"}");
         var batches = new List<InboxBatch>();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, Math.Min(max, 1000), cancellationToken: cancellationToken))
         {
+            if (pendingOnly && entity.GetString("Status") != nameof(BatchStatus.Accepted))
+            {
+                continue; // completed or set aside by another worker after our head was read
+            }
             batches.Add(ToBatch(entity));
             if (batches.Count >= max)
             {

@@ -21,28 +21,61 @@ public sealed class PushApplier(
     IRecordStore store,
     ISyncErrorStore syncErrors,
     Microsoft.Extensions.Options.IOptionsMonitor<Sync.SyncOptions> options,
+    TimeProvider clock,
     ILogger<PushApplier> logger)
 {
     private const int WriteAttempts = 5;
 
+    /// <summary>How long a worker holds a device's apply lease; renewed before every batch.</summary>
+    public static readonly TimeSpan LeaseFor = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Applies the device's waiting batches in sequence order. One worker per device at a time (a lease on the
+    /// inbox head): a duplicated or concurrent message finds the lease taken and leaves the work to its holder,
+    /// which keeps going until nothing is waiting, checking once more after giving the lease up.
+    /// </summary>
     public async Task<int> ApplyDeviceAsync(string deviceId, CancellationToken cancellationToken)
     {
+        var owner = Guid.NewGuid().ToString("N");
         var completed = 0;
         for (var guard = 0; guard < 10_000; guard++)
         {
-            var head = await inbox.GetHeadAsync(deviceId, cancellationToken);
+            var now = clock.GetUtcNow();
+            var head = await inbox.TryLeaseAsync(deviceId, owner, now, now + LeaseFor, cancellationToken);
+            if (head is null)
+            {
+                return completed; // another worker holds the lease (or nothing was ever pushed)
+            }
             var batch = await inbox.NextPendingAsync(deviceId, head.ProcessedSequence, cancellationToken);
             if (batch is null)
             {
+                await inbox.ReleaseAsync(deviceId, owner, cancellationToken);
+                // A batch accepted while we were giving up the lease would have found it taken: look once more.
+                var after = await inbox.GetHeadAsync(deviceId, cancellationToken);
+                if (after.AcceptedSequence > after.ProcessedSequence && await inbox.NextPendingAsync(deviceId, after.ProcessedSequence, cancellationToken) is not null)
+                {
+                    continue;
+                }
+                await inbox.ClearWaitingAsync(deviceId, after.ProcessedSequence, cancellationToken);
                 return completed;
             }
             var outcomes = await ApplyBatchAsync(batch, cancellationToken);
-            if (await inbox.CompleteAsync(batch, BatchStatus.Completed, outcomes, head, cancellationToken))
+            // The head may have moved (a batch accepted meanwhile); complete on a fresh read while the lease is ours.
+            for (var attempt = 0; attempt < 5; attempt++)
             {
-                completed++;
-                logger.LogInformation("Applied batch {Sequence} of {Device}: {Applied} applied, {Rejected} rejected, {Invalid} invalid",
-                    batch.Sequence, deviceId, outcomes.Count(o => o.Status == ChangeStatus.Applied),
-                    outcomes.Count(o => o.Status == ChangeStatus.Rejected), outcomes.Count(o => o.Status == ChangeStatus.Invalid));
+                if (await inbox.CompleteAsync(batch, BatchStatus.Completed, outcomes, head, cancellationToken))
+                {
+                    completed++;
+                    logger.LogInformation("Applied batch {Sequence} of {Device}: {Applied} applied, {Rejected} rejected, {Invalid} invalid",
+                        batch.Sequence, deviceId, outcomes.Count(o => o.Status == ChangeStatus.Applied),
+                        outcomes.Count(o => o.Status == ChangeStatus.Rejected), outcomes.Count(o => o.Status == ChangeStatus.Invalid));
+                    break;
+                }
+                head = await inbox.GetHeadAsync(deviceId, cancellationToken);
+                if (head.LeaseOwner != owner || head.ProcessedSequence >= batch.Sequence)
+                {
+                    break;
+                }
             }
         }
         throw new InvalidOperationException($"The inbox of {deviceId} did not drain.");
@@ -68,9 +101,9 @@ public sealed class PushApplier(
             {
                 var change = batch.Changes[i];
                 var current = await store.GetAsync(change.Table, change.Id, cancellationToken);
-                if (current?.Record.ChangeId == ChangeId(batch, i))
+                if (ChangeHistory.TryFind(current?.Record.ChangeId, ChangeId(batch, i), out var produced))
                 {
-                    outcomes.Add(new ChangeOutcome { Index = i, Table = change.Table, Id = change.Id, Status = ChangeStatus.Applied, Version = current.Record.Version });
+                    outcomes.Add(new ChangeOutcome { Index = i, Table = change.Table, Id = change.Id, Status = ChangeStatus.Applied, Version = produced });
                     continue;
                 }
                 outcomes.Add(await ProblemAsync(batch, i, new ChangeProblem(SyncErrorType.Other, "BatchFailed", "",
@@ -105,9 +138,10 @@ public sealed class PushApplier(
         for (var attempt = 1; ; attempt++)
         {
             var current = await store.GetAsync(change.Table, change.Id, cancellationToken);
-            if (current?.Record.ChangeId == changeId)
+            if (ChangeHistory.TryFind(current?.Record.ChangeId, changeId, out var producedVersion))
             {
-                return Applied(index, change, current.Record); // a re-run: this change made the current version
+                // A re-run: this change was applied before (perhaps followed by the device's later changes).
+                return new ChangeOutcome { Index = index, Table = change.Table, Id = change.Id, Status = ChangeStatus.Applied, Version = producedVersion };
             }
             var later = batch.Changes.Skip(index + 1).ToList();
             var (problem, values) = await rules.CheckAsync(view, change, later, cancellationToken, batch.DeviceId);

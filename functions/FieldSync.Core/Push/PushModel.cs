@@ -70,7 +70,13 @@ public sealed record InboxBatch(
     string ETag);
 
 /// <summary>A device's inbox head: the last sequence accepted and the last one fully processed.</summary>
-public sealed record InboxHead(string DeviceId, long AcceptedSequence, long ProcessedSequence, string? ETag);
+public sealed record InboxHead(string DeviceId, long AcceptedSequence, long ProcessedSequence, string? ETag)
+{
+    /// <summary>The worker applying the device's batches, while <see cref="LeaseUntil"/> has not passed.</summary>
+    public string? LeaseOwner { get; init; }
+
+    public DateTimeOffset? LeaseUntil { get; init; }
+}
 
 public enum AcceptResult
 {
@@ -100,6 +106,18 @@ public interface IInbox
 
     /// <summary>Records the batch's outcomes and advances the processed sequence, atomically and only from <paramref name="head"/>.</summary>
     Task<bool> CompleteAsync(InboxBatch batch, BatchStatus status, IReadOnlyList<ChangeOutcome> outcomes, InboxHead head, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes (or renews) the device's apply lease for <paramref name="owner"/> until <paramref name="until"/>, if it is
+    /// free, expired at <paramref name="now"/> or already the owner's. Returns the head with the lease, or null.
+    /// </summary>
+    Task<InboxHead?> TryLeaseAsync(string deviceId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Gives the lease up if <paramref name="owner"/> still holds it.</summary>
+    Task ReleaseAsync(string deviceId, string owner, CancellationToken cancellationToken);
+
+    /// <summary>Removes the device from the waiting list if nothing above <paramref name="processedSequence"/> was accepted.</summary>
+    Task ClearWaitingAsync(string deviceId, long processedSequence, CancellationToken cancellationToken);
 
     /// <summary>Batches processed after <paramref name="afterSequence"/>, in order (for the outcomes a pull returns).</summary>
     Task<IReadOnlyList<InboxBatch>> ProcessedAfterAsync(string deviceId, long afterSequence, int max, CancellationToken cancellationToken);

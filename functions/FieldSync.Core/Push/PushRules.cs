@@ -117,7 +117,7 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
         // The device's own new records count as its data before the change feed has caught up with them.
         var mine = others.Any(o => o.Table == change.Table && o.Id == change.Id && o.Action == ChangeAction.Create)
             || (deviceId is not null && change.Action != ChangeAction.Create
-                && (await records.GetAsync(change.Table, change.Id, cancellationToken))?.Record.ChangeId?.StartsWith(deviceId + "|", StringComparison.Ordinal) == true);
+                && ChangeHistory.LatestIsFrom((await records.GetAsync(change.Table, change.Id, cancellationToken))?.Record.ChangeId, deviceId));
         if (change.Action == ChangeAction.Create)
         {
             var record = new Record(change.Table, change.Id, 0, clock.GetUtcNow(), view.UserId, false, values!);

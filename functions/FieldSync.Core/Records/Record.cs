@@ -15,8 +15,8 @@ public sealed record Record(
     IReadOnlyDictionary<string, object?> Values)
 {
     /// <summary>
-    /// The device change that produced this version (<c>device|sequence|index</c>), or null for any other writer.
-    /// Lets a re-run of a pushed batch recognise its own writes, so a change never applies twice.
+    /// The recent device changes that produced this record's versions (see <see cref="ChangeHistory"/>), newest
+    /// first; null after any other writer. Lets a re-run of a pushed batch recognise its own writes.
     /// </summary>
     public string? ChangeId { get; init; }
 }

@@ -75,7 +75,7 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
             return RecordResult.Invalid(errors);
         }
 
-        var record = new Record(table.Name, id, 1, clock.GetUtcNow(), userId, false, clean) { ChangeId = changeId };
+        var record = new Record(table.Name, id, 1, clock.GetUtcNow(), userId, false, clean) { ChangeId = changeId is null ? null : ChangeHistory.Append(null, changeId, 1) };
         if (await store.TryInsertAsync(record, cancellationToken))
         {
             await NotifyAsync(record, cancellationToken);
@@ -89,7 +89,11 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         {
             return new RecordResult(RecordOutcome.AlreadyExists, existing?.Record, Detail: $"A {table.Name} with id '{id}' already exists.");
         }
-        var revived = record with { Version = existing.Record.Version + 1 };
+        var revived = record with
+        {
+            Version = existing.Record.Version + 1,
+            ChangeId = changeId is null ? null : ChangeHistory.Append(existing.Record.ChangeId, changeId, existing.Record.Version + 1),
+        };
         if (!await store.TryReplaceAsync(revived, existing.ETag, cancellationToken))
         {
             return new RecordResult(RecordOutcome.AlreadyExists, Detail: $"A {table.Name} with id '{id}' was created concurrently.");
@@ -232,7 +236,13 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
             {
                 return RecordResult.Invalid(errors);
             }
-            var written = next! with { Version = current.Version + 1, ModifiedOn = clock.GetUtcNow(), ModifiedBy = userId, ChangeId = changeId };
+            var written = next! with
+            {
+                Version = current.Version + 1,
+                ModifiedOn = clock.GetUtcNow(),
+                ModifiedBy = userId,
+                ChangeId = changeId is null ? null : ChangeHistory.Append(current.ChangeId, changeId, current.Version + 1),
+            };
             if (await store.TryReplaceAsync(written, stored.ETag, cancellationToken))
             {
                 await NotifyAsync(written, cancellationToken);

@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace FieldSync.Core.Records;
+
+/// <summary>
+/// The recent device changes a record went through, kept on the record as <c>changeId@version</c> entries
+/// (newest first): a re-run of a pushed batch finds its own change there, with the version it produced, and so
+/// neither applies it twice nor reports a different outcome. Any write that is not a device change clears it.
+/// </summary>
+public static class ChangeHistory
+{
+    public const int MaxEntries = 16;
+
+    public static string Append(string? history, string changeId, long version)
+    {
+        var entry = $"{changeId}@{version.ToString(CultureInfo.InvariantCulture)}";
+        var kept = (history ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(MaxEntries - 1);
+        return string.Join(' ', new[] { entry }.Concat(kept));
+    }
+
+    /// <summary>The version <paramref name="changeId"/> produced, if the record's history still holds it.</summary>
+    public static bool TryFind(string? history, string changeId, out long version)
+    {
+        version = 0;
+        foreach (var entry in (history ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var at = entry.LastIndexOf('@');
+            if (at > 0 && entry.AsSpan(0, at).SequenceEqual(changeId) && long.TryParse(entry.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture, out version))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Whether the latest entry is a change of <paramref name="deviceId"/> (the device wrote the current version).</summary>
+    public static bool LatestIsFrom(string? history, string deviceId)
+        => history is not null && history.StartsWith(deviceId + "|", StringComparison.Ordinal);
+}
