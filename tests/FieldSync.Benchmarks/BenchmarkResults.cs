@@ -9,6 +9,7 @@ internal sealed class BenchmarkResults
     public const double IdleTransactionsTarget = 3;
     public const double TransactionsPer1000Target = 5;
     public const double TimeRatioTarget = 2.0;
+    public const double PushTransactionsTarget = 8;
 
     public required BenchmarkSettings Settings { get; init; }
     public DateTimeOffset StartedOn { get; init; }
@@ -56,6 +57,31 @@ internal sealed class BenchmarkResults
     public long PullIdleWireBytes { get; set; }
     public long PullIdleJsonBytes { get; set; }
 
+    public string PushTechnician { get; set; } = "";
+    public int PushSeedRecords { get; set; }
+    public long PushFirstSyncRecords { get; set; }
+    public double PushSetupSeconds { get; set; }
+    public int PushBatchesMeasured { get; set; }
+    public int PushChangesPerRound { get; set; }
+    /// <summary>The measured rounds: every change the technician's first over a version a dispatcher wrote.</summary>
+    public PushCost? PushCost { get; set; }
+    /// <summary>The re-update round: every change over the tablet's own previous change of the record.</summary>
+    public PushCost? PushReupdateCost { get; set; }
+    /// <summary>Wall time of <c>ApplyDeviceAsync</c> per measured round (<see cref="PushChangesPerRound"/> changes each).</summary>
+    public IReadOnlyList<double> PushApplySeconds { get; set; } = [];
+    /// <summary>Time of as many sequential raw upserts, after each measured round.</summary>
+    public IReadOnlyList<double> RawUpsertSeconds { get; set; } = [];
+
+    private PushCost Push => PushCost ?? throw new InvalidOperationException("The push benchmark did not run.");
+    public long PushChangesApplied => Push.Changes;
+    public double PushAcceptPerChange => Push.PerChange(Push.Accept.Total);
+    public double PushApplyPerChange => Push.PerChange(Push.Apply.Total);
+    public double PushFanOutPerChange => Push.PerChange(Push.FanOut);
+    public double PushTransactionsPerChange => Push.PerChange(Push.Total);
+    public double PushApplyChangesPerSecond => PushChangesPerRound / Median(PushApplySeconds);
+    public double RawUpsertsPerSecond => PushChangesPerRound / Median(RawUpsertSeconds);
+    public double PushApplyRatio => PushApplyChangesPerSecond / RawUpsertsPerSecond;
+
     public double InitialSyncTransactionsPer1000 => InitialSyncRecords == 0 ? 0 : InitialSyncTransactions / (InitialSyncRecords / 1000.0);
     public double HttpSyncMedianSeconds => Median(HttpSyncSeconds);
     public double RawScanMedianSeconds => Median(RawScanSeconds);
@@ -91,7 +117,15 @@ internal sealed class BenchmarkResults
             ("pull_idle_wire_bytes", Invariant($"{PullIdleWireBytes:N0} gzip ({PullIdleJsonBytes:N0} as JSON)"), "", ""),
             ("scope_build_transactions", Invariant($"{SharedScopeBuildTransactions:N0} (shared scope, {SharedScopeOps:N0} records, {ScopeBuildTransactionsPer1000:0.0} per 1000, {SharedScopeBuildSeconds:0.0} s)"), "", ""),
             ("user_scope_build_transactions", Invariant($"{UserScopeBuildTransactions:0.0} (mean of {s.Technicians}, {UserScopeBuildSeconds:0.00} s each)"), "", ""),
-            ("seed", Invariant($"{SeedRecords:N0} writes in {SeedSeconds:0.0} s, {(double)SeedTransactions / SeedRecords:0.00} transactions each; marker cleanup {(double)FanOutTransactions / SeedRecords:0.00} each in {FanOutSeconds:0.0} s"), "", ""),
+            ("push_transactions_per_change", Invariant($"{PushTransactionsPerChange:0.00} ({PushChangesApplied:N0} updates in {PushBatchesMeasured} batches of {s.PushBatchSize}, same bucket, each over a dispatcher's version)"),
+                Invariant($"<= {PushTransactionsTarget}"), Verdict(PushTransactionsPerChange <= PushTransactionsTarget)),
+            ("  push_accept_transactions_per_change", Invariant($"{PushAcceptPerChange:0.00} (PushService.PushAsync)"), "", ""),
+            ("  push_apply_transactions_per_change", Invariant($"{PushApplyPerChange:0.00} (push trigger: receive, ApplyDeviceAsync, delete)"), "", ""),
+            ("  push_fanout_transactions_per_change", Invariant($"{PushFanOutPerChange:0.00} (record-change trigger {Push.PerChange(Push.RecordChange.Total):0.00} for {Push.PerChange(Push.RecordChangeMessages):0.00} messages, scope-evaluation trigger {Push.PerChange(Push.ScopeEvaluation.Total):0.00} for {Push.PerChange(Push.ScopeEvaluationMessages):0.00})"), "", ""),
+            ("  re-updates (over the tablet's own change)", PushReupdateCost is { Changes: > 0 } r
+                ? Invariant($"{r.PerChange(r.Total):0.00} per change (accept {r.PerChange(r.Accept.Total):0.00}, apply {r.PerChange(r.Apply.Total):0.00}, fan-out {r.PerChange(r.FanOut):0.00}; {r.Changes:N0} changes)") : "", "", ""),
+            ("push_apply_changes_per_second_ratio_vs_raw_upsert", Invariant($"{PushApplyRatio:0.000} ({PushApplyChangesPerSecond:N0} / {RawUpsertsPerSecond:N0} per s, medians of {PushApplySeconds.Count})"), "", ""),
+            ("seed", Invariant($"{SeedRecords:N0} writes in {SeedSeconds:0.0} s, {(double)SeedTransactions / SeedRecords:0.00} transactions each (no record-change message); marker cleanup {(double)FanOutTransactions / SeedRecords:0.00} each in {FanOutSeconds:0.0} s"), "", ""),
         };
         var w1 = rows.Max(r => r.Figure.Length);
         var w2 = rows.Max(r => r.Value.Length);
@@ -107,6 +141,11 @@ internal sealed class BenchmarkResults
         PrintTop(output, "First sync, transactions by operation", InitialSyncByOperation.ToDictionary(kv => kv.Key, kv => (double)kv.Value));
         PrintTop(output, "Shared scope build, transactions by operation", SharedScopeBuildByOperation.ToDictionary(kv => kv.Key, kv => (double)kv.Value));
         PrintTop(output, "Technician scope build, transactions per scope by operation", UserScopeBuildByOperation);
+        PrintTop(output, "Push, transactions per applied change by operation (accept + apply + fan-out)", PerChange(Push.TotalByOperation), 12);
+        PrintTop(output, "Push accept (PushAsync), per change", PerChange(Push.Accept.ByOperation), 10);
+        PrintTop(output, "Push apply (push trigger), per change", PerChange(Push.Apply.ByOperation), 10);
+        PrintTop(output, "Push fan-out, record-change trigger, per change", PerChange(Push.RecordChange.ByOperation), 10);
+        PrintTop(output, "Push fan-out, scope-evaluation trigger, per change", PerChange(Push.ScopeEvaluation.ByOperation), 10);
     }
 
     public async Task WriteJsonAsync(FileInfo file, CancellationToken cancellationToken)
@@ -164,6 +203,40 @@ internal sealed class BenchmarkResults
         w.WriteNumber("user_scope_build_transactions", Math.Round(UserScopeBuildTransactions, 2));
         w.WriteNumber("user_scope_build_seconds", Math.Round(UserScopeBuildSeconds, 3));
 
+        w.WriteNumber("push_transactions_per_change", Math.Round(PushTransactionsPerChange, 3));
+        w.WriteNumber("push_accept_transactions_per_change", Math.Round(PushAcceptPerChange, 3));
+        w.WriteNumber("push_apply_transactions_per_change", Math.Round(PushApplyPerChange, 3));
+        w.WriteNumber("push_fanout_transactions_per_change", Math.Round(PushFanOutPerChange, 3));
+        w.WriteNumber("push_fanout_record_change_transactions_per_change", Math.Round(Push.PerChange(Push.RecordChange.Total), 3));
+        w.WriteNumber("push_fanout_scope_evaluation_transactions_per_change", Math.Round(Push.PerChange(Push.ScopeEvaluation.Total), 3));
+        w.WriteNumber("push_changes_applied", PushChangesApplied);
+        w.WriteNumber("push_batches", Push.Batches);
+        w.WriteNumber("push_batch_size", Settings.PushBatchSize);
+        w.WriteNumber("push_transactions", Push.Total);
+        w.WriteNumber("push_messages_per_batch", Math.Round((double)Push.PushMessages / Math.Max(1, Push.Batches), 3));
+        w.WriteNumber("push_record_change_messages_per_change", Math.Round(Push.PerChange(Push.RecordChangeMessages), 3));
+        w.WriteNumber("push_scope_evaluation_messages_per_change", Math.Round(Push.PerChange(Push.ScopeEvaluationMessages), 3));
+        if (PushReupdateCost is { Changes: > 0 } reupdate)
+        {
+            w.WriteNumber("push_reupdate_transactions_per_change", Math.Round(reupdate.PerChange(reupdate.Total), 3));
+            w.WriteNumber("push_reupdate_accept_transactions_per_change", Math.Round(reupdate.PerChange(reupdate.Accept.Total), 3));
+            w.WriteNumber("push_reupdate_apply_transactions_per_change", Math.Round(reupdate.PerChange(reupdate.Apply.Total), 3));
+            w.WriteNumber("push_reupdate_fanout_transactions_per_change", Math.Round(reupdate.PerChange(reupdate.FanOut), 3));
+            w.WriteNumber("push_reupdate_changes", reupdate.Changes);
+        }
+        w.WriteString("push_technician", PushTechnician);
+        w.WriteNumber("push_technician_records", PushSeedRecords);
+        w.WriteNumber("push_technician_first_sync_records", PushFirstSyncRecords);
+        w.WriteNumber("push_setup_seconds", Math.Round(PushSetupSeconds, 1));
+        w.WriteNumber("push_apply_changes_per_second_ratio_vs_raw_upsert", Math.Round(PushApplyRatio, 4));
+        w.WriteNumber("push_apply_changes_per_second", Math.Round(PushApplyChangesPerSecond, 1));
+        w.WriteNumber("raw_upserts_per_second", Math.Round(RawUpsertsPerSecond, 1));
+        w.WriteNumber("push_changes_per_timed_run", PushChangesPerRound);
+        w.WriteNumber("push_apply_seconds_median", Math.Round(Median(PushApplySeconds), 4));
+        WriteArray(w, "push_apply_seconds", PushApplySeconds);
+        w.WriteNumber("raw_upsert_seconds_median", Math.Round(Median(RawUpsertSeconds), 4));
+        WriteArray(w, "raw_upsert_seconds", RawUpsertSeconds);
+
         w.WriteNumber("seed_seconds", Math.Round(SeedSeconds, 1));
         w.WriteNumber("seed_transactions", SeedTransactions);
         w.WriteNumber("marker_cleanup_transactions", FanOutTransactions);
@@ -172,6 +245,7 @@ internal sealed class BenchmarkResults
         WriteTarget(w, "pull_idle_transactions", IdleTransactionsTarget, PullIdleTransactions);
         WriteTarget(w, "initial_sync_transactions_per_1000_records", TransactionsPer1000Target, InitialSyncTransactionsPer1000);
         WriteTarget(w, "initial_sync_time_ratio_vs_raw_scan", TimeRatioTarget, TimeRatio);
+        WriteTarget(w, "push_transactions_per_change", PushTransactionsTarget, PushTransactionsPerChange);
         w.WriteEndObject();
 
         w.WriteStartObject("by_operation");
@@ -179,6 +253,16 @@ internal sealed class BenchmarkResults
         WriteCounts(w, "initial_sync", InitialSyncByOperation.ToDictionary(kv => kv.Key, kv => (double)kv.Value));
         WriteCounts(w, "scope_build", SharedScopeBuildByOperation.ToDictionary(kv => kv.Key, kv => (double)kv.Value));
         WriteCounts(w, "user_scope_build_per_scope", UserScopeBuildByOperation);
+        WriteCounts(w, "push_per_change", PerChange(Push.TotalByOperation));
+        WriteCounts(w, "push_accept_per_change", PerChange(Push.Accept.ByOperation));
+        WriteCounts(w, "push_apply_per_change", PerChange(Push.Apply.ByOperation));
+        WriteCounts(w, "push_fanout_per_change", PerChange(Push.FanOutByOperation));
+        WriteCounts(w, "push_fanout_record_change_trigger_per_change", PerChange(Push.RecordChange.ByOperation));
+        WriteCounts(w, "push_fanout_scope_evaluation_trigger_per_change", PerChange(Push.ScopeEvaluation.ByOperation));
+        if (PushReupdateCost is { Changes: > 0 } re)
+        {
+            WriteCounts(w, "push_reupdate_per_change", PerChange(re.TotalByOperation, re));
+        }
         w.WriteEndObject();
         w.WriteEndObject();
         await w.FlushAsync(cancellationToken);
@@ -213,11 +297,14 @@ internal sealed class BenchmarkResults
         w.WriteEndObject();
     }
 
-    private static void PrintTop(TextWriter output, string title, IReadOnlyDictionary<string, double> counts)
+    private Dictionary<string, double> PerChange(IReadOnlyDictionary<string, long> counts, PushCost? cost = null)
+        => counts.ToDictionary(kv => kv.Key, kv => (cost ?? Push).PerChange(kv.Value), StringComparer.Ordinal);
+
+    private static void PrintTop(TextWriter output, string title, IReadOnlyDictionary<string, double> counts, int top = 6)
     {
         var sum = counts.Values.Sum();
         output.WriteLine(Invariant($"{title} (total {sum:0.##}):"));
-        foreach (var (operation, count) in counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(6))
+        foreach (var (operation, count) in counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(top))
         {
             output.WriteLine(Invariant($"  {count,9:0.##}  {operation}"));
         }

@@ -10,6 +10,9 @@ namespace FieldSync.Benchmarks;
 /// <param name="TimedRuns">Timed runs (after one warm-up) of the HTTP first sync and of the raw scan; the median is reported.</param>
 /// <param name="PageSize">Pull page size of the first syncs.</param>
 /// <param name="WriteParallelism">Concurrent record writes while seeding.</param>
+/// <param name="PushBatches">Batches a technician's device pushes per push round (one warm-up round, then <paramref name="TimedRuns"/> measured ones).</param>
+/// <param name="PushBatchSize">Changes per pushed batch.</param>
+/// <param name="PushWorkOrders">Work orders (one booking each) of the pushing technician; every batch updates <paramref name="PushBatchSize"/> distinct ones of them.</param>
 internal sealed record BenchmarkSettings(
     int Products,
     int Technicians,
@@ -18,6 +21,9 @@ internal sealed record BenchmarkSettings(
     int TimedRuns,
     int PageSize,
     int WriteParallelism,
+    int PushBatches,
+    int PushBatchSize,
+    int PushWorkOrders,
     bool Quick)
 {
     public const int DefaultProducts = 10_000;
@@ -31,5 +37,8 @@ internal sealed record BenchmarkSettings(
         TimedRuns: quick ? 1 : 3,
         PageSize: PullService.MaxPageSize,
         WriteParallelism: 16,
+        PushBatches: 4,
+        PushBatchSize: 50,
+        PushWorkOrders: 50,
         Quick: quick);
 }

@@ -29,7 +29,6 @@ internal static class FieldServiceData
     /// <summary>The rows, in stages: a stage only refers to rows of earlier stages.</summary>
     public static List<List<SeedRow>> Generate(BenchmarkSettings settings, DateTimeOffset now)
     {
-        var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
         var reference = new List<SeedRow>
         {
             Row("bookingstatus", Scheduled, ("name", "Scheduled"), ("status", 2), ("fieldservicestatus", 690970000), ("color", "#0078D4")),
@@ -55,60 +54,74 @@ internal static class FieldServiceData
                 ("quantityonhand", (decimal)(n % 250))));
         }
 
+        var own = Enumerable.Range(1, settings.Technicians)
+            .Select(t => Technician(t, settings.BookingsPerTechnician, settings.Products, now)).ToList();
+        // Stage by stage across the technicians: resources and accounts, assets, work orders, then bookings and lines.
+        return [reference, .. Enumerable.Range(0, TechnicianStages).Select(stage => own.SelectMany(t => t[stage]).ToList())];
+    }
+
+    /// <summary>Stages of <see cref="Technician"/>: resource and accounts, assets, work orders, bookings and lines.</summary>
+    private const int TechnicianStages = 4;
+
+    /// <summary>
+    /// One technician's own rows, in stages (each refers only to earlier stages and to the reference data): a bookable
+    /// resource whose <c>userid</c> is the user, two accounts with an asset each, and <paramref name="bookings"/>
+    /// bookings, one a day from today on, each with a work order, two work order products and two service tasks.
+    /// </summary>
+    public static List<List<SeedRow>> Technician(int t, int bookings, int products, DateTimeOffset now)
+    {
+        var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
         var resources = new List<SeedRow>();
         var accounts = new List<SeedRow>();
         var assets = new List<SeedRow>();
         var workOrders = new List<SeedRow>();
         var lines = new List<SeedRow>();
-        for (var t = 1; t <= settings.Technicians; t++)
+        var user = User(t);
+        resources.Add(Row("bookableresource", "resource-" + user, ("name", "Technician " + t.ToString(CultureInfo.InvariantCulture)),
+            ("userid", user), ("resourcetype", 3), ("email", user + "@contoso.example")));
+        for (var a = 1; a <= AccountsPerTechnician; a++)
         {
-            var user = User(t);
-            resources.Add(Row("bookableresource", "resource-" + user, ("name", "Technician " + t.ToString(CultureInfo.InvariantCulture)),
-                ("userid", user), ("resourcetype", 3), ("email", user + "@contoso.example")));
-            for (var a = 1; a <= AccountsPerTechnician; a++)
+            var account = string.Create(CultureInfo.InvariantCulture, $"account-{user}-{a}");
+            accounts.Add(Row("account", account, ("name", string.Create(CultureInfo.InvariantCulture, $"Customer {t}-{a}")),
+                ("accountnumber", string.Create(CultureInfo.InvariantCulture, $"AC-{t:000}-{a}")), ("telephone1", "+1 425 555 0100"),
+                ("address1_line1", string.Create(CultureInfo.InvariantCulture, $"{t * 10 + a} Main Street")), ("address1_city", "Redmond"),
+                ("address1_postalcode", "98052"), ("address1_country", "US"), ("address1_latitude", 47.67 + t * 0.01), ("address1_longitude", -122.12 - a * 0.01),
+                ("accountcategory", 2)));
+            assets.Add(Row("customerasset", string.Create(CultureInfo.InvariantCulture, $"asset-{user}-{a}"),
+                ("name", string.Create(CultureInfo.InvariantCulture, $"Boiler {t}-{a}")), ("account", account),
+                ("product", ProductId(1 + (t * 7 + a) % products)), ("serialnumber", string.Create(CultureInfo.InvariantCulture, $"SN-{t:000}-{a:000}")),
+                ("installedon", DateOnly.FromDateTime(today.UtcDateTime).AddYears(-3))));
+        }
+        for (var b = 1; b <= bookings; b++)
+        {
+            var a = 1 + b % AccountsPerTechnician;
+            var workOrder = string.Create(CultureInfo.InvariantCulture, $"wo-{user}-{b}");
+            var start = today.AddDays(b - 1).AddHours(9);
+            workOrders.Add(Row("workorder", workOrder, ("name", string.Create(CultureInfo.InvariantCulture, $"WO-{t:000}-{b:000}")),
+                ("serviceaccount", string.Create(CultureInfo.InvariantCulture, $"account-{user}-{a}")),
+                ("billingaccount", string.Create(CultureInfo.InvariantCulture, $"account-{user}-1")),
+                ("workordertype", "wotype-repair"), ("customerasset", string.Create(CultureInfo.InvariantCulture, $"asset-{user}-{a}")),
+                ("primaryincidentdescription", "Unit does not reach set temperature; customer reports intermittent noise."),
+                ("instructions", "Check with the site manager on arrival. Parking behind the building."),
+                ("systemstatus", 690970001), ("priority", 2), ("starttime", start), ("endtime", start.AddHours(2))));
+            lines.Add(Row("bookableresourcebooking", string.Create(CultureInfo.InvariantCulture, $"booking-{user}-{b}"),
+                ("name", string.Create(CultureInfo.InvariantCulture, $"Visit {t}-{b}")), ("starttime", start), ("endtime", start.AddHours(2)),
+                ("duration", 120L), ("resource", "resource-" + user), ("bookingstatus", Scheduled), ("workorder", workOrder),
+                ("estimatedtravelduration", 30L)));
+            for (var p = 1; p <= ProductsPerWorkOrder; p++)
             {
-                var account = string.Create(CultureInfo.InvariantCulture, $"account-{user}-{a}");
-                accounts.Add(Row("account", account, ("name", string.Create(CultureInfo.InvariantCulture, $"Customer {t}-{a}")),
-                    ("accountnumber", string.Create(CultureInfo.InvariantCulture, $"AC-{t:000}-{a}")), ("telephone1", "+1 425 555 0100"),
-                    ("address1_line1", string.Create(CultureInfo.InvariantCulture, $"{t * 10 + a} Main Street")), ("address1_city", "Redmond"),
-                    ("address1_postalcode", "98052"), ("address1_country", "US"), ("address1_latitude", 47.67 + t * 0.01), ("address1_longitude", -122.12 - a * 0.01),
-                    ("accountcategory", 2)));
-                assets.Add(Row("customerasset", string.Create(CultureInfo.InvariantCulture, $"asset-{user}-{a}"),
-                    ("name", string.Create(CultureInfo.InvariantCulture, $"Boiler {t}-{a}")), ("account", account),
-                    ("product", ProductId(1 + (t * 7 + a) % settings.Products)), ("serialnumber", string.Create(CultureInfo.InvariantCulture, $"SN-{t:000}-{a:000}")),
-                    ("installedon", DateOnly.FromDateTime(today.UtcDateTime).AddYears(-3))));
+                lines.Add(Row("workorderproduct", string.Create(CultureInfo.InvariantCulture, $"wop-{user}-{b}-{p}"),
+                    ("name", "Part"), ("workorder", workOrder), ("product", ProductId(1 + (t * 31 + b * 7 + p) % products)),
+                    ("estimatequantity", 1m), ("unitamount", 12.5m), ("linestatus", 690970000)));
             }
-            for (var b = 1; b <= settings.BookingsPerTechnician; b++)
+            for (var k = 1; k <= TasksPerWorkOrder; k++)
             {
-                var a = 1 + b % AccountsPerTechnician;
-                var workOrder = string.Create(CultureInfo.InvariantCulture, $"wo-{user}-{b}");
-                var start = today.AddDays(b - 1).AddHours(9);
-                workOrders.Add(Row("workorder", workOrder, ("name", string.Create(CultureInfo.InvariantCulture, $"WO-{t:000}-{b:000}")),
-                    ("serviceaccount", string.Create(CultureInfo.InvariantCulture, $"account-{user}-{a}")),
-                    ("billingaccount", string.Create(CultureInfo.InvariantCulture, $"account-{user}-1")),
-                    ("workordertype", "wotype-repair"), ("customerasset", string.Create(CultureInfo.InvariantCulture, $"asset-{user}-{a}")),
-                    ("primaryincidentdescription", "Unit does not reach set temperature; customer reports intermittent noise."),
-                    ("instructions", "Check with the site manager on arrival. Parking behind the building."),
-                    ("systemstatus", 690970001), ("priority", 2), ("starttime", start), ("endtime", start.AddHours(2))));
-                lines.Add(Row("bookableresourcebooking", string.Create(CultureInfo.InvariantCulture, $"booking-{user}-{b}"),
-                    ("name", string.Create(CultureInfo.InvariantCulture, $"Visit {t}-{b}")), ("starttime", start), ("endtime", start.AddHours(2)),
-                    ("duration", 120L), ("resource", "resource-" + user), ("bookingstatus", Scheduled), ("workorder", workOrder),
-                    ("estimatedtravelduration", 30L)));
-                for (var p = 1; p <= ProductsPerWorkOrder; p++)
-                {
-                    lines.Add(Row("workorderproduct", string.Create(CultureInfo.InvariantCulture, $"wop-{user}-{b}-{p}"),
-                        ("name", "Part"), ("workorder", workOrder), ("product", ProductId(1 + (t * 31 + b * 7 + p) % settings.Products)),
-                        ("estimatequantity", 1m), ("unitamount", 12.5m), ("linestatus", 690970000)));
-                }
-                for (var k = 1; k <= TasksPerWorkOrder; k++)
-                {
-                    lines.Add(Row("workorderservicetask", string.Create(CultureInfo.InvariantCulture, $"wost-{user}-{b}-{k}"),
-                        ("name", k == 1 ? "Inspect unit" : "Replace worn parts"), ("workorder", workOrder), ("tasktype", "Inspection"),
-                        ("estimatedduration", 30L), ("linestatus", 690970000)));
-                }
+                lines.Add(Row("workorderservicetask", string.Create(CultureInfo.InvariantCulture, $"wost-{user}-{b}-{k}"),
+                    ("name", k == 1 ? "Inspect unit" : "Replace worn parts"), ("workorder", workOrder), ("tasktype", "Inspection"),
+                    ("estimatedduration", 30L), ("linestatus", 690970000)));
             }
         }
-        return [reference, [.. resources, .. accounts], assets, workOrders, lines];
+        return [[.. resources, .. accounts], assets, workOrders, lines];
     }
 
     /// <summary>Writes every stage through the record service, <paramref name="parallelism"/> writes at a time.</summary>
@@ -131,6 +144,19 @@ internal static class FieldServiceData
         }
         return written;
     }
+
+    /// <summary>
+    /// Completes the fan-out of seeded writes while no scope can hold them yet: clears each write's crash-safety
+    /// marker (what <see cref="FieldSync.Core.Sync.FeedFanOut"/> would do after finding no scope to queue).
+    /// </summary>
+    public static Task CompleteFanOutAsync(IRecordStore store, IEnumerable<SeedRow> rows, int parallelism, CancellationToken cancellationToken)
+        => Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (row, ct) =>
+        {
+            if (await store.GetFanOutMarkerAsync(row.Table, row.Id, ct) is { } marker)
+            {
+                await store.CompleteFanOutAsync(row.Table, row.Id, marker, ct);
+            }
+        });
 
     private static SeedRow Row(string table, string id, params (string Column, object? Value)[] values)
         => new(table, id, values.ToDictionary(v => v.Column, v => v.Value, StringComparer.Ordinal));

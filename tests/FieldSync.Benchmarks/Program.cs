@@ -5,7 +5,8 @@ namespace FieldSync.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project tests/FieldSync.Benchmarks -- [--json file] [--records n] [--quick]</c>:
 /// seeds a field-service world on its own Azurite, measures the storage cost of idle and first syncs and the
-/// time of a first sync over HTTP against a raw table scan, prints a table and optionally writes JSON.
+/// time of a first sync over HTTP against a raw table scan, then the storage cost of a technician's pushed updates
+/// (accept, apply, fan-out) and the apply's throughput against raw upserts; prints a table and optionally writes JSON.
 /// </summary>
 internal static class Program
 {
@@ -17,7 +18,7 @@ internal static class Program
             Description = $"Products in the shared 'all products' bucket (default {BenchmarkSettings.DefaultProducts}; {BenchmarkSettings.QuickProducts} with --quick).",
         };
         var quick = new Option<bool>("--quick") { Description = "A small smoke run (under a minute): fewer products, one timed run." };
-        var root = new RootCommand("FieldSync sync benchmark: storage transactions of idle and first syncs, first-sync time against a raw scan.")
+        var root = new RootCommand("FieldSync sync benchmark: storage transactions of idle and first syncs and of pushes, first-sync time against a raw scan, push apply against raw upserts.")
         {
             json, records, quick,
         };

@@ -27,7 +27,9 @@ namespace FieldSync.Benchmarks;
 /// <item>in-process, with a fake clock: a warm-up device of one technician syncs, then a fresh device of another
 /// technician does a whole first sync (counted), then ten technician devices do idle pulls with the clock moved
 /// past the booking interval before each round (counted);</item>
-/// <item>over HTTP on the local host: first syncs timed against a raw <c>Azure.Data.Tables</c> scan of as many entities.</item>
+/// <item>over HTTP on the local host: first syncs timed against a raw <c>Azure.Data.Tables</c> scan of as many entities;</item>
+/// <item>in-process, the host gone: an extra technician's tablet pushes batches of work order updates, counted end to
+/// end (accept, apply, fan-out), the apply timed against raw upserts (<see cref="PushBenchmark"/>).</item>
 /// </list>
 /// Storage transactions are the delta of the <see cref="StorageTransactionCounter"/> that counts every HTTP request
 /// the Table and Queue clients send (retries included).
@@ -56,6 +58,9 @@ internal static class SyncBenchmark
         // As SyncHarness does: a clock the benchmark moves, registered before AddFieldSync so it is the one used.
         collection.AddSingleton<TimeProvider>(clock);
         collection.AddFieldSync(configuration);
+        // Record writes notify through a notifier the seeding can pause (see SeedNotifier); otherwise the app's queue.
+        collection.AddSingleton<SeedNotifier>();
+        collection.AddSingleton<IRecordChangeNotifier>(sp => sp.GetRequiredService<SeedNotifier>());
         await using var services = collection.BuildServiceProvider();
         var counter = services.GetRequiredService<StorageTransactionCounter>();
         var records = services.GetRequiredService<RecordService>();
@@ -65,31 +70,27 @@ internal static class SyncBenchmark
         var profiles = services.GetRequiredService<IProfileStore>();
         var pulls = services.GetRequiredService<PullService>();
         var storage = services.GetRequiredService<StorageOptions>();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.WriteParallelism, CancellationToken = cancellationToken };
 
         // 1. Seed, then complete the fan-out of every write. No scope is registered yet, so FeedFanOut would find no
         //    scope to queue and only clear the write's crash-safety marker; that is done here directly (2 transactions
-        //    a write, without the fan-out's scope lookups), and the queued record-change messages are dropped. The scopes are
-        //    then built once from the records, which is what draining the queues would converge to.
+        //    a write, without the fan-out's scope lookups), and the writes' record-change messages are not sent (see
+        //    SeedNotifier). The scopes are then built once from the records, which is what draining the queues would
+        //    converge to.
         var stages = FieldServiceData.Generate(settings, clock.GetUtcNow());
         var rows = stages.SelectMany(s => s).ToList();
         Step(string.Create(CultureInfo.InvariantCulture, $"Seeding {rows.Count:N0} records ({settings.Products:N0} products, {settings.Technicians} technicians) through RecordService, {settings.WriteParallelism} at a time..."));
         counter.Reset();
         var watch = Stopwatch.StartNew();
-        results.SeedRecords = await FieldServiceData.WriteAsync(records, stages, settings.WriteParallelism, cancellationToken);
+        using (services.GetRequiredService<SeedNotifier>().Seeding())
+        {
+            results.SeedRecords = await FieldServiceData.WriteAsync(records, stages, settings.WriteParallelism, cancellationToken);
+        }
         results.SeedSeconds = watch.Elapsed.TotalSeconds;
         results.SeedTransactions = counter.Total;
         Step("Completing the writes' fan-out (no scope exists yet: clears their markers)...");
         counter.Reset();
         watch.Restart();
-        await Parallel.ForEachAsync(rows, parallel, async (row, ct) =>
-        {
-            if (await recordStore.GetFanOutMarkerAsync(row.Table, row.Id, ct) is { } marker)
-            {
-                await recordStore.CompleteFanOutAsync(row.Table, row.Id, marker, ct);
-            }
-        });
-        await services.GetRequiredService<QueueServiceClient>().GetQueueClient(QueueNames.RecordChanges).ClearMessagesAsync(cancellationToken);
+        await FieldServiceData.CompleteFanOutAsync(recordStore, rows, settings.WriteParallelism, cancellationToken);
         results.FanOutTransactions = counter.Total;
         results.FanOutSeconds = watch.Elapsed.TotalSeconds;
 
@@ -175,71 +176,79 @@ internal static class SyncBenchmark
         // 4. Over HTTP: first syncs against the local host, timed against a raw scan of as many entities.
         //    The host's clock is frozen at start so its timer triggers (re-evaluation of time-relative filters every
         //    15 minutes, the fan-out sweeper) cannot fire during the timing; the pulls themselves are unaffected.
-        Step("Starting the local function host on the same Azurite...");
-        var hostClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var options = new LocalFunctionHostOptions
+        // The host lives in this block only: the push measurement after it plays the queue triggers itself.
         {
-            StorageConnectionString = azurite.ConnectionString,
-            ConfigureServices = s =>
+            Step("Starting the local function host on the same Azurite...");
+            var hostClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            var options = new LocalFunctionHostOptions
             {
-                s.AddSingleton<TimeProvider>(hostClock);
-                s.Configure<LoggerFilterOptions>(o => o.MinLevel = LogLevel.Warning);
-            },
-        };
-        options.Settings["FieldSync:Auth:Mode"] = "Jwt";
-        options.Settings["FieldSync:Auth:SigningKey"] = Convert.ToBase64String(key);
-        await using var host = await LocalFunctionHost.StartAsync(options, cancellationToken);
-        using var handler = new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, UseCookies = false };
-        using var http = new HttpClient(handler) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
-        var httpUser = FieldServiceData.User(Math.Min(3, settings.Technicians));
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            LocalTokens.Issue(key, httpUser, [Roles.Technician], TimeSpan.FromHours(2), DateTimeOffset.UtcNow));
-        http.DefaultRequestHeaders.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
-        var pullPath = (host.RoutePrefix.Length == 0 ? "" : host.RoutePrefix + "/") + "sync/pull";
+                StorageConnectionString = azurite.ConnectionString,
+                ConfigureServices = s =>
+                {
+                    s.AddSingleton<TimeProvider>(hostClock);
+                    s.Configure<LoggerFilterOptions>(o => o.MinLevel = LogLevel.Warning);
+                },
+            };
+            options.Settings["FieldSync:Auth:Mode"] = "Jwt";
+            options.Settings["FieldSync:Auth:SigningKey"] = Convert.ToBase64String(key);
+            await using var host = await LocalFunctionHost.StartAsync(options, cancellationToken);
+            using var handler = new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, UseCookies = false };
+            using var http = new HttpClient(handler) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+            var httpUser = FieldServiceData.User(Math.Min(3, settings.Technicians));
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+                LocalTokens.Issue(key, httpUser, [Roles.Technician], TimeSpan.FromHours(2), DateTimeOffset.UtcNow));
+            http.DefaultRequestHeaders.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+            var pullPath = (host.RoutePrefix.Length == 0 ? "" : host.RoutePrefix + "/") + "sync/pull";
 
-        var rawService = new TableServiceClient(azurite.ConnectionString);
-        var rawTable = rawService.GetTableClient(storage.TablePrefix + "records");
-        var rawFeed = rawService.GetTableClient(storage.TablePrefix + "feed");
-        Step($"Warm-up: HTTP first sync ({httpUser}) and raw scan...");
-        var warm = await new HttpDevice(http, pullPath, httpUser + "-http-warmup").SyncAsync(settings.PageSize, cancellationToken);
-        await RawScan.RunAsync(rawTable, warm.Records, cancellationToken);
-        await new InProcessDevice(pulls, httpUser, httpUser + "-local-warmup").SyncAsync(settings.PageSize, cancellationToken);
-        await RawScan.OpLogAsync(rawFeed, sharedScope, cancellationToken);
-        var syncs = new List<SyncRun>();
-        var scans = new List<RawScanRun>();
-        var feedScans = new List<RawScanRun>();
-        var inProcess = new List<double>();
-        HttpDevice? last = null;
-        for (var run = 1; run <= settings.TimedRuns; run++)
-        {
-            Step($"Timed run {run}/{settings.TimedRuns}: HTTP first sync, raw scan (and diagnostics)...");
-            last = new HttpDevice(http, pullPath, string.Create(CultureInfo.InvariantCulture, $"{httpUser}-http-{run}"));
-            var sync = await last.SyncAsync(settings.PageSize, cancellationToken);
-            if (sync.Records != warm.Records || sync.LastSyncMode != SyncModes.FirstSync)
+            var rawService = new TableServiceClient(azurite.ConnectionString);
+            var rawTable = rawService.GetTableClient(storage.TablePrefix + "records");
+            var rawFeed = rawService.GetTableClient(storage.TablePrefix + "feed");
+            Step($"Warm-up: HTTP first sync ({httpUser}) and raw scan...");
+            var warm = await new HttpDevice(http, pullPath, httpUser + "-http-warmup").SyncAsync(settings.PageSize, cancellationToken);
+            await RawScan.RunAsync(rawTable, warm.Records, cancellationToken);
+            await new InProcessDevice(pulls, httpUser, httpUser + "-local-warmup").SyncAsync(settings.PageSize, cancellationToken);
+            await RawScan.OpLogAsync(rawFeed, sharedScope, cancellationToken);
+            var syncs = new List<SyncRun>();
+            var scans = new List<RawScanRun>();
+            var feedScans = new List<RawScanRun>();
+            var inProcess = new List<double>();
+            HttpDevice? last = null;
+            for (var run = 1; run <= settings.TimedRuns; run++)
             {
-                throw new InvalidOperationException($"HTTP first sync run {run} delivered {sync.Records} records ({sync.LastSyncMode}); the warm-up delivered {warm.Records}.");
+                Step($"Timed run {run}/{settings.TimedRuns}: HTTP first sync, raw scan (and diagnostics)...");
+                last = new HttpDevice(http, pullPath, string.Create(CultureInfo.InvariantCulture, $"{httpUser}-http-{run}"));
+                var sync = await last.SyncAsync(settings.PageSize, cancellationToken);
+                if (sync.Records != warm.Records || sync.LastSyncMode != SyncModes.FirstSync)
+                {
+                    throw new InvalidOperationException($"HTTP first sync run {run} delivered {sync.Records} records ({sync.LastSyncMode}); the warm-up delivered {warm.Records}.");
+                }
+                syncs.Add(sync);
+                scans.Add(await RawScan.RunAsync(rawTable, sync.Records, cancellationToken));
+                // Diagnostics, to split the HTTP time: the same first sync without HTTP (PullService in-process: storage
+                // reads and bookkeeping only), and a raw scan of the shared scope's op log (the entities it reads).
+                var local = new InProcessDevice(pulls, httpUser, string.Create(CultureInfo.InvariantCulture, $"{httpUser}-local-{run}"));
+                inProcess.Add((await local.SyncAsync(settings.PageSize, cancellationToken)).Elapsed.TotalSeconds);
+                feedScans.Add(await RawScan.OpLogAsync(rawFeed, sharedScope, cancellationToken));
             }
-            syncs.Add(sync);
-            scans.Add(await RawScan.RunAsync(rawTable, sync.Records, cancellationToken));
-            // Diagnostics, to split the HTTP time: the same first sync without HTTP (PullService in-process: storage
-            // reads and bookkeeping only), and a raw scan of the shared scope's op log (the entities it reads).
-            var local = new InProcessDevice(pulls, httpUser, string.Create(CultureInfo.InvariantCulture, $"{httpUser}-local-{run}"));
-            inProcess.Add((await local.SyncAsync(settings.PageSize, cancellationToken)).Elapsed.TotalSeconds);
-            feedScans.Add(await RawScan.OpLogAsync(rawFeed, sharedScope, cancellationToken));
+            var idleHttp = await last!.PullOnceAsync(settings.PageSize, cancellationToken);
+            results.HttpSyncRecords = warm.Records;
+            results.HttpSyncPulls = warm.Pulls;
+            results.HttpSyncSeconds = syncs.Select(s => s.Elapsed.TotalSeconds).ToList();
+            results.RawScanSeconds = scans.Select(s => s.Elapsed.TotalSeconds).ToList();
+            results.RawScanEntities = scans[0].Entities;
+            results.InitialSyncInProcessSeconds = inProcess;
+            results.RawOpLogScanSeconds = feedScans.Select(s => s.Elapsed.TotalSeconds).ToList();
+            results.RawOpLogScanEntities = feedScans[0].Entities;
+            results.HttpSyncWireBytes = syncs[^1].WireBytes;
+            results.HttpSyncJsonBytes = syncs[^1].JsonBytes;
+            results.PullIdleWireBytes = idleHttp.WireBytes;
+            results.PullIdleJsonBytes = idleHttp.JsonBytes;
         }
-        var idleHttp = await last!.PullOnceAsync(settings.PageSize, cancellationToken);
-        results.HttpSyncRecords = warm.Records;
-        results.HttpSyncPulls = warm.Pulls;
-        results.HttpSyncSeconds = syncs.Select(s => s.Elapsed.TotalSeconds).ToList();
-        results.RawScanSeconds = scans.Select(s => s.Elapsed.TotalSeconds).ToList();
-        results.RawScanEntities = scans[0].Entities;
-        results.InitialSyncInProcessSeconds = inProcess;
-        results.RawOpLogScanSeconds = feedScans.Select(s => s.Elapsed.TotalSeconds).ToList();
-        results.RawOpLogScanEntities = feedScans[0].Entities;
-        results.HttpSyncWireBytes = syncs[^1].WireBytes;
-        results.HttpSyncJsonBytes = syncs[^1].JsonBytes;
-        results.PullIdleWireBytes = idleHttp.WireBytes;
-        results.PullIdleJsonBytes = idleHttp.JsonBytes;
+
+        // 5. Push: a technician's tablet pushes batches of updates; accept, apply and fan-out are counted, the apply
+        //    timed against raw upserts. In-process, after the host is gone, so no queue trigger takes the work; last,
+        //    so the queue messages it makes (see SeedNotifier) cannot slow the figures above.
+        await PushBenchmark.RunAsync(services, azurite.ConnectionString, settings, results, Step, cancellationToken);
 
         results.Commit = await GitDescription.DescribeAsync(RepoRoot.Find(), cancellationToken);
         results.TotalSeconds = total.Elapsed.TotalSeconds;

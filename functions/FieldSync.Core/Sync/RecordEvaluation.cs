@@ -93,6 +93,10 @@ internal sealed class RecordEvaluation(
                     // Rows this record points to (work order of a booking): the old and the new target.
                     var oldTarget = wasIn ? current!.Links.GetValueOrDefault(relationship.LookupColumn) : null;
                     var newTarget = shouldBeIn ? newLinks.GetValueOrDefault(relationship.LookupColumn) : null;
+                    if (wasIn && shouldBeIn && oldTarget == newTarget)
+                    {
+                        continue; // still carried and still pointing to the same row: that row's selection cannot change
+                    }
                     if (oldTarget is not null)
                     {
                         work.Enqueue((dependent.Table, oldTarget));
