@@ -114,10 +114,11 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
             }
         }
 
+        // One read of the server's record serves both checks below.
+        var server = change.Action == ChangeAction.Create ? null : await records.GetAsync(change.Table, change.Id, cancellationToken);
         // The device's own new records count as its data before the change feed has caught up with them.
         var mine = others.Any(o => o.Table == change.Table && o.Id == change.Id && o.Action == ChangeAction.Create)
-            || (deviceId is not null && change.Action != ChangeAction.Create
-                && ChangeHistory.LatestIsFrom((await records.GetAsync(change.Table, change.Id, cancellationToken))?.Record.ChangeId, deviceId));
+            || (deviceId is not null && ChangeHistory.LatestIsFrom(server?.Record.ChangeId, deviceId));
         if (change.Action == ChangeAction.Create)
         {
             var record = new Record(change.Table, change.Id, 0, clock.GetUtcNow(), view.UserId, false, values!);
@@ -129,12 +130,11 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
         }
         if (!mine && !await HoldsAsync(view, rule, change.Table, change.Id, cancellationToken))
         {
-            var stored = await records.GetAsync(change.Table, change.Id, cancellationToken);
-            return stored is null || stored.Record.Deleted
+            return server is null || server.Record.Deleted
                 ? (new ChangeProblem(SyncErrorType.RecordNotFound, "RecordNotFound", "id", "the record does not exist on the server (Record Not Found)."), values)
                 : (new ChangeProblem(SyncErrorType.Permission, "OutsideOfflineData", "id", "the record is not in your offline data."), values);
         }
-        if (!mine && (await records.GetAsync(change.Table, change.Id, cancellationToken)) is { } current && change.BaseVersion > current.Record.Version)
+        if (!mine && server is { } current && change.BaseVersion > current.Record.Version)
         {
             return (new ChangeProblem(SyncErrorType.Validation, "VersionFromTheFuture", "baseVersion",
                 $"baseVersion {change.BaseVersion} is newer than the server's version {current.Record.Version}; versions come from the server."), values);
