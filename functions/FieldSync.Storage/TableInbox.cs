@@ -58,7 +58,7 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
         try
         {
             await table.SubmitTransactionAsync(actions, cancellationToken);
-            return (AcceptResult.Accepted, await GetBatchAsync(batch.DeviceId, batch.BatchId, cancellationToken));
+            return (AcceptResult.Accepted, batch); // exactly what was written: no need to read it back
         }
         catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
         {

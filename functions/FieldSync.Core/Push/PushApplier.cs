@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using FieldSync.Core.Records;
 using FieldSync.Core.SyncErrors;
@@ -202,7 +201,7 @@ public sealed class PushApplier(
     private async Task<ChangeOutcome> ProblemAsync(InboxBatch batch, int index, ChangeProblem problem, ChangeStatus status, Record? current, CancellationToken cancellationToken)
     {
         var change = batch.Changes[index];
-        var serverData = current is null ? null : Json(current);
+        var serverData = current is null ? null : Sync.RecordDocuments.ToJson(current);
         var error = await syncErrors.AddAsync(new SyncError(
             ChangeId(batch, index), batch.AcceptedOn, problem.Type, problem.Code, problem.Message, batch.UserId, batch.DeviceId,
             change.Table, change.Id, change.Action.ToString().ToLowerInvariant(), change.Values?.GetRawText(), serverData, batch.BatchId), cancellationToken);
@@ -217,15 +216,5 @@ public sealed class PushApplier(
             Current = serverData is null ? null : JsonDocument.Parse(serverData).RootElement.Clone(),
             SyncErrorId = error.Id,
         };
-    }
-
-    private static string Json(Record record)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            RecordJson.Write(writer, record);
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

@@ -133,17 +133,6 @@ public sealed class FeedFanOut(
         return targets;
     }
 
-    /// <summary>Queues an evaluation of every scope whose profile matches; for profile changes and the clock.</summary>
-    public async Task<int> EvaluateScopesAsync(Func<OfflineProfile, bool> predicate, CancellationToken cancellationToken)
-    {
-        var scopes = await ScopesAsync(predicate, cancellationToken);
-        foreach (var scope in scopes)
-        {
-            await work.EnqueueScopeAsync(scope, cancellationToken);
-        }
-        return scopes.Count;
-    }
-
     /// <summary>
     /// For the timer: queues the scopes whose time-relative filters may answer differently now. Filters with
     /// <c>now()</c> change continuously, so their scopes are always queued; filters with only <c>@today</c> change
