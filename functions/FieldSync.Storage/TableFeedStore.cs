@@ -58,6 +58,18 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         return response.HasValue ? ToMember(response.Value!) : null;
     }
 
+    public async Task<IReadOnlyList<Member>> GetBucketMembersAsync(string scopeId, string table, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var members = new List<Member>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scopeId} and RowKey ge {$"m|{table}|"} and RowKey lt {$"m|{table}}}"}");
+        await foreach (var entity in feed.QueryAsync<TableEntity>(filter, 1000, cancellationToken: cancellationToken))
+        {
+            members.Add(ToMember(entity));
+        }
+        return members;
+    }
+
     public async Task<IReadOnlyList<Member>> FindMembersAsync(string scopeId, string table, string column, string value, CancellationToken cancellationToken)
     {
         await created.Value;

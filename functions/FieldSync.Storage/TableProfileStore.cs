@@ -148,10 +148,13 @@ public sealed class QueueFeedWork(Azure.Storage.Queues.QueueServiceClient queues
         await push.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(new FieldSync.Core.Push.PushMessage(deviceId)), cancellationToken);
     }
 
-    public async Task RecordChangedAsync(string table, string id, CancellationToken cancellationToken)
+    public async Task RecordsChangedAsync(IReadOnlyList<FieldSync.Core.Records.ChangedRecord> changes, CancellationToken cancellationToken)
     {
         await created.Value;
-        await recordChanges.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(new RecordChangedMessage(table, id)), cancellationToken);
+        foreach (var chunk in changes.Chunk(MessageLimits.RecordsPerMessage))
+        {
+            await recordChanges.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(new RecordChangedMessage(chunk)), cancellationToken);
+        }
     }
 
     public async Task EnqueueScopeAsync(string scopeId, CancellationToken cancellationToken)
@@ -160,9 +163,12 @@ public sealed class QueueFeedWork(Azure.Storage.Queues.QueueServiceClient queues
         await scopeEvaluations.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(new ScopeEvaluationMessage(scopeId)), cancellationToken);
     }
 
-    public async Task EnqueueRecordAsync(string scopeId, string table, string id, CancellationToken cancellationToken)
+    public async Task EnqueueRecordsAsync(string scopeId, IReadOnlyList<RecordKey> records, CancellationToken cancellationToken)
     {
         await created.Value;
-        await scopeEvaluations.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(new ScopeEvaluationMessage(scopeId, table, id)), cancellationToken);
+        foreach (var chunk in records.Chunk(MessageLimits.RecordsPerMessage))
+        {
+            await scopeEvaluations.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(new ScopeEvaluationMessage(scopeId, chunk)), cancellationToken);
+        }
     }
 }

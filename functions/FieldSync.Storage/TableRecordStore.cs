@@ -31,7 +31,7 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
         return response.HasValue ? new StoredRecord(ToRecord(response.Value!), response.Value!.ETag.ToString()) : null;
     }
 
-    public async Task<bool> TryInsertAsync(Record record, CancellationToken cancellationToken)
+    public async Task<StoreWrite> TryInsertAsync(Record record, CancellationToken cancellationToken)
     {
         await created.Value;
         // The record and its fan-out marker commit together (same partition), so a crash before the change
@@ -43,16 +43,15 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
         ];
         try
         {
-            await recordsTable.SubmitTransactionAsync(actions, cancellationToken);
-            return true;
+            return Written(await recordsTable.SubmitTransactionAsync(actions, cancellationToken));
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 409)
         {
-            return false;
+            return StoreWrite.NotWritten;
         }
     }
 
-    public async Task<bool> TryReplaceAsync(Record record, string etag, CancellationToken cancellationToken)
+    public async Task<StoreWrite> TryReplaceAsync(Record record, string etag, CancellationToken cancellationToken)
     {
         await created.Value;
         TableTransactionAction[] actions =
@@ -62,14 +61,17 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
         ];
         try
         {
-            await recordsTable.SubmitTransactionAsync(actions, cancellationToken);
-            return true;
+            return Written(await recordsTable.SubmitTransactionAsync(actions, cancellationToken));
         }
         catch (TableTransactionFailedException ex) when (ex.Status is 412 or 404)
         {
-            return false;
+            return StoreWrite.NotWritten;
         }
     }
+
+    /// <summary>The marker's ETag from the transaction's second response, so the fan-out need not read the marker.</summary>
+    private static StoreWrite Written(Response<IReadOnlyList<Response>> response)
+        => new(true, response.Value.Count > 1 ? response.Value[1].Headers.ETag?.ToString() : null);
 
     public async Task<string?> GetFanOutMarkerAsync(string table, string id, CancellationToken cancellationToken)
     {
@@ -78,29 +80,50 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
         return marker.HasValue ? marker.Value!.ETag.ToString() : null;
     }
 
-    public async Task CompleteFanOutAsync(string table, string id, string markerETag, CancellationToken cancellationToken)
+    public async Task CompleteFanOutAsync(IReadOnlyList<ChangedRecord> done, CancellationToken cancellationToken)
     {
         await created.Value;
-        try
+        // Markers live in their table's partition: one transaction deletes up to 100 of them. Only the markers
+        // seen (If-Match): a write that came after one left a new marker whose fan-out is still due, which fails
+        // the transaction; then each is deleted on its own and the newer ones stay.
+        var withMarker = done.Where(c => c.Marker is not null).DistinctBy(c => (c.Table, c.Id));
+        foreach (var group in withMarker.GroupBy(c => c.Table, StringComparer.Ordinal))
         {
-            // Only the marker we saw: a write that came after it left a new marker, whose fan-out is still due.
-            await recordsTable.DeleteEntityAsync(table, MarkerPrefix + id, new ETag(markerETag), cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-        {
+            foreach (var chunk in group.Chunk(100))
+            {
+                try
+                {
+                    await recordsTable.SubmitTransactionAsync(
+                        chunk.Select(c => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(c.Table, MarkerPrefix + c.Id), new ETag(c.Marker!))),
+                        cancellationToken);
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status is 404 or 412)
+                {
+                    foreach (var change in chunk)
+                    {
+                        try
+                        {
+                            await recordsTable.DeleteEntityAsync(change.Table, MarkerPrefix + change.Id, new ETag(change.Marker!), cancellationToken);
+                        }
+                        catch (RequestFailedException single) when (single.Status is 404 or 412)
+                        {
+                        }
+                    }
+                }
+            }
         }
     }
 
-    public async Task<IReadOnlyList<string>> ListPendingFanOutAsync(string table, DateTimeOffset olderThan, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ChangedRecord>> ListPendingFanOutAsync(string table, DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         await created.Value;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey ge {MarkerPrefix} and RowKey lt {MarkerEnd} and At lt {olderThan}");
-        var ids = new List<string>();
+        var pending = new List<ChangedRecord>();
         await foreach (var marker in recordsTable.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
         {
-            ids.Add(marker.RowKey[MarkerPrefix.Length..]);
+            pending.Add(new ChangedRecord(table, marker.RowKey[MarkerPrefix.Length..], marker.ETag.ToString()));
         }
-        return ids;
+        return pending;
     }
 
     public async IAsyncEnumerable<Record> QueryLiveAsync(string table, string? column, string? value,

@@ -154,7 +154,7 @@ internal static class FieldServiceData
         {
             if (await store.GetFanOutMarkerAsync(row.Table, row.Id, ct) is { } marker)
             {
-                await store.CompleteFanOutAsync(row.Table, row.Id, marker, ct);
+                await store.CompleteFanOutAsync([new ChangedRecord(row.Table, row.Id, marker)], ct);
             }
         });
 

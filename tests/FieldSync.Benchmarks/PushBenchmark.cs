@@ -313,7 +313,7 @@ internal static class PushBenchmark
             foreach (var message in changeMessages)
             {
                 var change = JsonSerializer.Deserialize<RecordChangedMessage>(message.Body.ToString(), MessageJson)!;
-                await fanOut.RecordChangedAsync(change.Table, change.Id, cancellationToken);
+                await fanOut.RecordsChangedAsync(change.Records, cancellationToken);
                 await changesQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
             }
             if (changeMessages.Length > 0)
@@ -325,14 +325,7 @@ internal static class PushBenchmark
             foreach (var message in scopeMessages)
             {
                 var work = JsonSerializer.Deserialize<ScopeEvaluationMessage>(message.Body.ToString(), MessageJson)!;
-                if (work.Table is not null && work.Id is not null)
-                {
-                    await maintainer.EvaluateRecordAsync(work.ScopeId, work.Table, work.Id, cancellationToken);
-                }
-                else
-                {
-                    await maintainer.EvaluateAsync(work.ScopeId, cancellationToken);
-                }
+                await maintainer.HandleAsync(work, cancellationToken);
                 await scopesQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
             }
             if (scopeMessages.Length > 0)

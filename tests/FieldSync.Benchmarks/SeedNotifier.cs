@@ -21,8 +21,8 @@ internal sealed class SeedNotifier(QueueFeedWork queue) : IRecordChangeNotifier
         return new Scope(this);
     }
 
-    public Task RecordChangedAsync(string table, string id, CancellationToken cancellationToken)
-        => seeding ? Task.CompletedTask : queue.RecordChangedAsync(table, id, cancellationToken);
+    public Task RecordsChangedAsync(IReadOnlyList<ChangedRecord> changes, CancellationToken cancellationToken)
+        => seeding ? Task.CompletedTask : queue.RecordsChangedAsync(changes, cancellationToken);
 
     private sealed class Scope(SeedNotifier owner) : IDisposable
     {

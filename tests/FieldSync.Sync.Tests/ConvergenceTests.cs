@@ -21,6 +21,7 @@ public class ConvergenceTests
     [InlineData(20261125)]
     [InlineData(7)]
     [InlineData(424242)]
+    [InlineData(4)] // found a technician's row decided on a shared bucket that was not built yet
     public async Task RandomHistory_DevicesConvergeToBruteForceModel(int seed)
     {
         var random = new Random(seed);
@@ -137,6 +138,36 @@ public class ConvergenceTests
                     var u = Pick(Users);
                     await devices[u].SyncAsync(pageSize: random.Next(1, 40));
                     log.Add($"sync {u}");
+                    break;
+                case < 97 when bookings.Count > 0 && workOrders.Count > 0:
+                    // Several writes fanned out as one message (as an applied push batch is): one evaluation
+                    // per scope decides them together, sometimes with the same record written twice.
+                    var described = new List<string>();
+                    await h.BatchAsync(async () =>
+                    {
+                        for (var k = random.Next(2, 7); k > 0; k--)
+                        {
+                            var target = Pick(bookings);
+                            switch (random.Next(4))
+                            {
+                                case 0:
+                                    await h.UpdateAsync("bookableresourcebooking", target, ("bookingstatus", Pick(Statuses)));
+                                    break;
+                                case 1:
+                                    await h.UpdateAsync("bookableresourcebooking", target, ("resource", "resource-" + Pick(Users)));
+                                    break;
+                                case 2:
+                                    await h.UpdateAsync("bookableresourcebooking", target, ("workorder", Pick(workOrders)));
+                                    break;
+                                default:
+                                    target = Pick(workOrders);
+                                    await h.UpdateAsync("workorder", target, ("priority", random.Next(1, 5)));
+                                    break;
+                            }
+                            described.Add(target);
+                        }
+                    });
+                    log.Add($"batch {string.Join("+", described)}");
                     break;
                 default:
                     if (random.Next(10) == 0)

@@ -42,8 +42,8 @@ public class FeedReliabilityTests
         await h.UpdateAsync("bookableresourcebooking", "booking-1", ("bookingstatus", Completed));
         // Deliver the changes again, newest first, and every scope evaluation three times.
         var notifier = h.Services.GetService(typeof(FieldSync.Core.Records.IRecordChangeNotifier)) as FieldSync.Core.Records.IRecordChangeNotifier;
-        await notifier!.RecordChangedAsync("bookableresourcebooking", "booking-2", CancellationToken.None);
-        await notifier.RecordChangedAsync("bookableresourcebooking", "booking-1", CancellationToken.None);
+        await notifier!.RecordsChangedAsync([new("bookableresourcebooking", "booking-2")], CancellationToken.None);
+        await notifier.RecordsChangedAsync([new("bookableresourcebooking", "booking-1")], CancellationToken.None);
         for (var i = 0; i < 3; i++)
         {
             await h.Services.GetService<IFeedWork>()!.EnqueueScopeAsync(ScopeIds.ForUser("tech1"), CancellationToken.None);
@@ -86,6 +86,42 @@ public class FeedReliabilityTests
         await device.SyncAsync();
         Assert.Equal(["booking-1"], device.Ids("bookableresourcebooking"));
         Assert.Equal(["wo-1"], device.Ids("workorder"));
+    }
+
+    [Fact]
+    public async Task EvaluatePoisonedScope_EvaluationsThatKeptFailing_SettleTheWholeScope()
+    {
+        await using var h = await SyncHarness.StartAsync(Today9);
+        await SeedAsync(h);
+        await WorkOrderAsync(h, "wo-1");
+        await WorkOrderAsync(h, "wo-2");
+        var device = Device(h, "tech1");
+        await device.SyncAsync();
+        await h.DrainAsync();
+
+        // Two writes fanned out as one message; its scope evaluation then failed on every attempt and the host
+        // moved it to the poison queue (here: the fan-out ran, the evaluation message is gone).
+        await h.BatchAsync(async () =>
+        {
+            await BookingAsync(h, "booking-1", "resource-tech1", "wo-1", Today9.AddHours(1));
+            await BookingAsync(h, "booking-2", "resource-tech1", "wo-2", Today9.AddHours(2));
+        });
+        var queues = h.Services.GetService<Azure.Storage.Queues.QueueServiceClient>()!;
+        var changes = queues.GetQueueClient(QueueNames.RecordChanges);
+        var message = Assert.Single((await changes.ReceiveMessagesAsync(32)).Value);
+        var fanOut = System.Text.Json.JsonSerializer.Deserialize<RecordChangedMessage>(message.Body.ToString(), SyncHarness.MessageJson)!;
+        Assert.Equal(2, fanOut.Records.Count); // one message for the batch
+        Assert.Equal(1, await h.FanOut.RecordsChangedAsync(fanOut.Records, CancellationToken.None)); // one scope message for both
+        await h.LoseQueuedMessagesAsync();
+
+        var functions = new FieldSync.Functions.Queues.FeedQueueFunctions(h.FanOut, h.Maintainer);
+        await functions.EvaluatePoisonedScope("""{ "scopeId": "u|tech1", "records": [ { "table": "bookableresourcebooking", "id": "booking-1" } ] }""", CancellationToken.None);
+
+        h.Clock.Advance(TimeSpan.FromMinutes(5)); // past FeedFanOut.LostAfter, and the bookings' sync interval
+        Assert.Equal(0, await h.FanOut.SweepAsync(CancellationToken.None)); // the fan-out cleared both markers at once
+        await device.SyncAsync();
+        Assert.Equal(["booking-1", "booking-2"], device.Ids("bookableresourcebooking"));
+        Assert.Equal(["wo-1", "wo-2"], device.Ids("workorder"));
     }
 }
 

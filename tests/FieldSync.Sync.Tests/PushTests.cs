@@ -225,9 +225,9 @@ public class PushTests
         await PushAsync(h, "tech1", "batch-1", 1,
             Change(ChangeAction.Update, "workorder", "wo-1", 1, TechnicianRow(Start.AddHours(1))),
             Change(ChangeAction.Create, "workorderservicetask", "task-new", null, """{ "name": "Inspect", "workorder": "wo-1" }"""));
-        // The applier wrote the first change, then died before storing outcomes.
+        // The applier wrote the first change, then died before sending the batch's fan-out and storing outcomes.
         var values = new Dictionary<string, object?> { ["starttime"] = Start.AddHours(1) };
-        await h.Records.UpdateAsync("workorder", "wo-1", new VersionCondition(1), values, "tech1", CancellationToken.None, "device-tech1|1|0");
+        await h.Records.UpdateAsync("workorder", "wo-1", new VersionCondition(1), values, "tech1", CancellationToken.None, new DeviceWrite("device-tech1|1|0", null, []));
         await h.DrainAsync();
 
         Assert.Equal(2, (await ServerAsync(h, "workorder", "wo-1")).Version);

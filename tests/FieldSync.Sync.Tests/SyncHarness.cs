@@ -20,7 +20,7 @@ public sealed class SyncHarness : IAsyncDisposable
 {
     public const string Dispatcher = "dispatcher1";
 
-    private static readonly JsonSerializerOptions MessageJson = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions MessageJson = new(JsonSerializerDefaults.Web);
 
     private readonly AzuriteProcess azurite;
     private readonly ServiceProvider services;
@@ -89,7 +89,7 @@ public sealed class SyncHarness : IAsyncDisposable
             foreach (var message in (await changes.ReceiveMessagesAsync(32)).Value)
             {
                 var change = JsonSerializer.Deserialize<RecordChangedMessage>(message.Body.ToString(), MessageJson)!;
-                await FanOut.RecordChangedAsync(change.Table, change.Id, CancellationToken.None);
+                await FanOut.RecordsChangedAsync(change.Records, CancellationToken.None);
                 await changes.DeleteMessageAsync(message.MessageId, message.PopReceipt);
                 handled++;
                 any = true;
@@ -100,14 +100,7 @@ public sealed class SyncHarness : IAsyncDisposable
             await Task.WhenAll(batch.Select(async message =>
             {
                 var work = JsonSerializer.Deserialize<ScopeEvaluationMessage>(message.Body.ToString(), MessageJson)!;
-                if (work.Table is not null && work.Id is not null)
-                {
-                    await Maintainer.EvaluateRecordAsync(work.ScopeId, work.Table, work.Id, CancellationToken.None);
-                }
-                else
-                {
-                    await Maintainer.EvaluateAsync(work.ScopeId, CancellationToken.None);
-                }
+                await Maintainer.HandleAsync(work, CancellationToken.None);
                 await scopes.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }));
             handled += batch.Length;
@@ -130,23 +123,47 @@ public sealed class SyncHarness : IAsyncDisposable
         await queues.GetQueueClient(QueueNames.Push).ClearMessagesAsync();
     }
 
+    private List<ChangedRecord>? batched;
+    private int batchedWrites;
+
+    /// <summary>
+    /// Runs <paramref name="writes"/> with their fan-out collected and sent as one message at the end, as an
+    /// applied push batch sends it: the multi-record fan-out and scope evaluation paths.
+    /// </summary>
+    public async Task BatchAsync(Func<Task> writes)
+    {
+        batched = [];
+        try
+        {
+            await writes();
+        }
+        finally
+        {
+            var changes = batched;
+            batched = null;
+            await services.GetRequiredService<IRecordChangeNotifier>().RecordsChangedAsync(changes, CancellationToken.None);
+        }
+    }
+
+    private DeviceWrite? Batched() => batched is null ? null : new DeviceWrite($"harness|{++batchedWrites}", null, batched);
+
     public async Task<Record> CreateAsync(string table, string id, params (string Column, object? Value)[] values)
     {
-        var result = await Records.CreateAsync(table, id, values.ToDictionary(v => v.Column, v => v.Value), Dispatcher, CancellationToken.None);
+        var result = await Records.CreateAsync(table, id, values.ToDictionary(v => v.Column, v => v.Value), Dispatcher, CancellationToken.None, Batched());
         Assert.True(result.Succeeded, $"create {table} {id}: {result.Outcome} {string.Join("; ", result.Errors?.Select(e => e.Field + ": " + e.Message) ?? [])} {result.Detail}");
         return result.Record!;
     }
 
     public async Task<Record> UpdateAsync(string table, string id, params (string Column, object? Value)[] values)
     {
-        var result = await Records.UpdateAsync(table, id, VersionCondition.Any, values.ToDictionary(v => v.Column, v => v.Value), Dispatcher, CancellationToken.None);
+        var result = await Records.UpdateAsync(table, id, VersionCondition.Any, values.ToDictionary(v => v.Column, v => v.Value), Dispatcher, CancellationToken.None, Batched());
         Assert.True(result.Succeeded, $"update {table} {id}: {result.Outcome} {result.Detail}");
         return result.Record!;
     }
 
     public async Task DeleteAsync(string table, string id)
     {
-        var result = await Records.DeleteAsync(table, id, VersionCondition.Any, Dispatcher, CancellationToken.None);
+        var result = await Records.DeleteAsync(table, id, VersionCondition.Any, Dispatcher, CancellationToken.None, Batched());
         Assert.True(result.Succeeded, $"delete {table} {id}: {result.Outcome}");
     }
 

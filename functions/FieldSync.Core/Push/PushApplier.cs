@@ -18,6 +18,7 @@ public sealed class PushApplier(
     PushRules rules,
     RecordService records,
     IRecordStore store,
+    IRecordChangeNotifier notifier,
     ISyncErrorStore syncErrors,
     Microsoft.Extensions.Options.IOptionsMonitor<Sync.SyncOptions> options,
     TimeProvider clock,
@@ -120,17 +121,31 @@ public sealed class PushApplier(
     private async Task<List<ChangeOutcome>> ApplyBatchAsync(InboxBatch batch, CancellationToken cancellationToken)
     {
         var view = await rules.ViewAsync(batch.UserId, cancellationToken);
+        await rules.PreloadAsync(view, batch.Changes, cancellationToken);
         var outcomes = new List<ChangeOutcome>(batch.Changes.Count);
+        var fanOut = new List<ChangedRecord>();
         for (var i = 0; i < batch.Changes.Count; i++)
         {
-            outcomes.Add(await ApplyChangeAsync(view, batch, i, cancellationToken));
+            outcomes.Add(await ApplyChangeAsync(view, batch, i, fanOut, cancellationToken));
+        }
+        // One fan-out message for the whole batch. Best effort: each write left its marker, which the sweeper finds.
+        if (fanOut.Count > 0)
+        {
+            try
+            {
+                await notifier.RecordsChangedAsync(fanOut, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Fan-out of batch {Sequence} of {Device} not queued; the sweeper will send it", batch.Sequence, batch.DeviceId);
+            }
         }
         return outcomes;
     }
 
     private static string ChangeId(InboxBatch batch, int index) => $"{batch.DeviceId}|{batch.Sequence}|{index}";
 
-    private async Task<ChangeOutcome> ApplyChangeAsync(PushRules.UserView view, InboxBatch batch, int index, CancellationToken cancellationToken)
+    private async Task<ChangeOutcome> ApplyChangeAsync(PushRules.UserView view, InboxBatch batch, int index, List<ChangedRecord> fanOut, CancellationToken cancellationToken)
     {
         var change = batch.Changes[index];
         var changeId = ChangeId(batch, index);
@@ -139,17 +154,21 @@ public sealed class PushApplier(
             var current = await store.GetAsync(change.Table, change.Id, cancellationToken);
             if (ChangeHistory.TryFind(current?.Record.ChangeId, changeId, out var producedVersion))
             {
-                // A re-run: this change was applied before (perhaps followed by the device's later changes).
+                // A re-run: this change was applied before (perhaps followed by the device's later changes). Its
+                // fan-out may not have been sent: send it again (the fan-out reads the marker, if one is left).
+                fanOut.Add(new ChangedRecord(change.Table, change.Id));
                 return new ChangeOutcome { Index = index, Table = change.Table, Id = change.Id, Status = ChangeStatus.Applied, Version = producedVersion };
             }
             var later = batch.Changes.Skip(index + 1).ToList();
-            var (problem, values) = await rules.CheckAsync(view, change, later, cancellationToken, batch.DeviceId);
+            var (problem, values) = await rules.CheckAsync(view, change, later, batch.DeviceId, _ => Task.FromResult(current), cancellationToken);
             if (problem is not null)
             {
                 var status = problem.Type == SyncErrorType.Validation ? ChangeStatus.Invalid : ChangeStatus.Rejected;
                 return await ProblemAsync(batch, index, problem, status, current?.Record is { Deleted: false } r ? r : null, cancellationToken);
             }
             var live = current is { Record.Deleted: false } ? current.Record : null;
+            // Written on the record just read (no second read) and fanned out with the whole batch.
+            var write = new DeviceWrite(changeId, current, fanOut);
             RecordResult result;
             switch (change.Action)
             {
@@ -159,7 +178,7 @@ public sealed class PushApplier(
                         return await ProblemAsync(batch, index, new ChangeProblem(SyncErrorType.Conflict, "AlreadyExists", "id",
                             "a record with this id already exists on the server."), ChangeStatus.Rejected, live, cancellationToken);
                     }
-                    result = await records.CreateAsync(change.Table, change.Id, values!, batch.UserId, cancellationToken, changeId);
+                    result = await records.CreateAsync(change.Table, change.Id, values!, batch.UserId, cancellationToken, write);
                     break;
                 default:
                     if (live is null)
@@ -176,8 +195,8 @@ public sealed class PushApplier(
                     // Write on the version just read: the conflict decision above stays true for what is written.
                     var condition = new VersionCondition(live.Version);
                     result = change.Action == ChangeAction.Update
-                        ? await records.UpdateAsync(change.Table, change.Id, condition, values!, batch.UserId, cancellationToken, changeId)
-                        : await records.DeleteAsync(change.Table, change.Id, condition, batch.UserId, cancellationToken, changeId);
+                        ? await records.UpdateAsync(change.Table, change.Id, condition, values!, batch.UserId, cancellationToken, write)
+                        : await records.DeleteAsync(change.Table, change.Id, condition, batch.UserId, cancellationToken, write);
                     break;
             }
             if (result.Succeeded)

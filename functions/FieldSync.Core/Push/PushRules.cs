@@ -19,7 +19,11 @@ public sealed record ChangeProblem(SyncErrorType Type, string Code, string Field
 public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFeedStore feed, IRecordStore records, IInbox inbox, TimeProvider clock)
 {
     /// <summary>The profile and scopes that decide what a user may change.</summary>
-    public sealed record UserView(OfflineProfile Profile, ScopeHead? UserHead, string UserId);
+    public sealed record UserView(OfflineProfile Profile, ScopeHead? UserHead, string UserId)
+    {
+        /// <summary>Bucket members read for this batch, (scope, table, id) to member; null: not a member.</summary>
+        internal Dictionary<(string Scope, string Table, string Id), Member?> Members { get; } = [];
+    }
 
     public async Task<UserView> ViewAsync(string userId, CancellationToken cancellationToken)
     {
@@ -30,9 +34,37 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
         return new UserView(profile, head, userId);
     }
 
+    /// <summary>
+    /// Reads, with one range query per table, the technician's bucket members a batch's updates and deletes
+    /// touch, where that is cheaper than a point read per change (the bucket fits in a few query pages).
+    /// </summary>
+    public async Task PreloadAsync(UserView view, IEnumerable<PushChange> changes, CancellationToken cancellationToken)
+    {
+        var scope = ScopeIds.ForUser(view.UserId);
+        var touched = changes.Where(c => c.Action != ChangeAction.Create && view.Profile.Tables.TryGetValue(c.Table, out var rule) && rule.IsUserScoped);
+        foreach (var group in touched.GroupBy(c => c.Table, StringComparer.Ordinal))
+        {
+            var ids = group.Select(c => c.Id).Distinct(StringComparer.Ordinal).ToList();
+            var live = view.UserHead?.Buckets.TryGetValue(group.Key, out var bucket) == true ? bucket.Count : 0;
+            if (!BucketReads.RangeIsCheaper(ids.Count, live))
+            {
+                continue;
+            }
+            foreach (var id in ids)
+            {
+                view.Members[(scope, group.Key, id)] = null;
+            }
+            foreach (var member in await feed.GetBucketMembersAsync(scope, group.Key, cancellationToken))
+            {
+                view.Members[(scope, group.Key, member.Id)] = member;
+            }
+        }
+    }
+
     public async Task<List<FieldError>> CheckBatchAsync(string userId, string deviceId, IReadOnlyList<PushChange> changes, CancellationToken cancellationToken)
     {
         var view = await ViewAsync(userId, cancellationToken);
+        await PreloadAsync(view, changes, cancellationToken);
         var head = await inbox.GetHeadAsync(deviceId, cancellationToken);
         // Changes of batches not applied yet count as the device's own: it may update what it created a batch ago.
         var earlier = (await inbox.PendingAsync(deviceId, head.ProcessedSequence, cancellationToken)).SelectMany(b => b.Changes).ToList();
@@ -40,7 +72,8 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
         for (var i = 0; i < changes.Count; i++)
         {
             var context = earlier.Concat(changes.Take(i)).Concat(changes.Skip(i + 1)).ToList();
-            var (problem, _) = await CheckAsync(view, changes[i], context, cancellationToken);
+            var change = changes[i];
+            var (problem, _) = await CheckAsync(view, change, context, deviceId, ct => records.GetAsync(change.Table, change.Id, ct), cancellationToken);
             if (problem is not null)
             {
                 errors.Add(new FieldError($"changes[{i}]{(problem.Field.Length > 0 ? "." + problem.Field : "")}", $"{changes[i].Action} {changes[i].Table} '{changes[i].Id}': {problem.Message}"));
@@ -52,9 +85,11 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
     /// <summary>
     /// Checks one change; on success returns its typed values. <paramref name="others"/> are the device's other
     /// changes not applied yet, which may create the parent or the referrer this change relies on.
+    /// <paramref name="server"/> gives the server's record; it is asked only when membership alone cannot decide
+    /// (so a batch of updates to held records reads no record at all when it is accepted).
     /// </summary>
     public async Task<(ChangeProblem? Problem, Dictionary<string, object?>? Values)> CheckAsync(UserView view, PushChange change, IReadOnlyList<PushChange> others,
-        CancellationToken cancellationToken, string? deviceId = null)
+        string deviceId, Func<CancellationToken, Task<StoredRecord?>> server, CancellationToken cancellationToken)
     {
         if (!schema.TryGetTable(change.Table, out var table))
         {
@@ -114,11 +149,6 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
             }
         }
 
-        // One read of the server's record serves both checks below.
-        var server = change.Action == ChangeAction.Create ? null : await records.GetAsync(change.Table, change.Id, cancellationToken);
-        // The device's own new records count as its data before the change feed has caught up with them.
-        var mine = others.Any(o => o.Table == change.Table && o.Id == change.Id && o.Action == ChangeAction.Create)
-            || (deviceId is not null && ChangeHistory.LatestIsFrom(server?.Record.ChangeId, deviceId));
         if (change.Action == ChangeAction.Create)
         {
             var record = new Record(change.Table, change.Id, 0, clock.GetUtcNow(), view.UserId, false, values!);
@@ -128,13 +158,24 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
             }
             return (null, values);
         }
-        if (!mine && !await HoldsAsync(view, rule, change.Table, change.Id, cancellationToken))
+        // The device's own new records count as its data before the change feed has caught up with them.
+        if (others.Any(o => o.Table == change.Table && o.Id == change.Id && o.Action == ChangeAction.Create))
         {
-            return server is null || server.Record.Deleted
+            return (null, values);
+        }
+        var member = await MemberAsync(view, rule, change.Table, change.Id, cancellationToken);
+        var held = member is { In: true };
+        // The record is read only when the bucket cannot answer: not held (the device's own write the feed has
+        // not caught up with yet, or not its data at all), or a base version beyond what the bucket delivered.
+        var current = held && change.BaseVersion <= member!.Version ? null : await server(cancellationToken);
+        var mine = ChangeHistory.LatestIsFrom(current?.Record.ChangeId, deviceId);
+        if (!held && !mine)
+        {
+            return current is null || current.Record.Deleted
                 ? (new ChangeProblem(SyncErrorType.RecordNotFound, "RecordNotFound", "id", "the record does not exist on the server (Record Not Found)."), values)
                 : (new ChangeProblem(SyncErrorType.Permission, "OutsideOfflineData", "id", "the record is not in your offline data."), values);
         }
-        if (!mine && server is { } current && change.BaseVersion > current.Record.Version)
+        if (!mine && current is not null && change.BaseVersion > current.Record.Version)
         {
             return (new ChangeProblem(SyncErrorType.Validation, "VersionFromTheFuture", "baseVersion",
                 $"baseVersion {change.BaseVersion} is newer than the server's version {current.Record.Version}; versions come from the server."), values);
@@ -144,9 +185,18 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
 
     /// <summary>Whether the technician's offline data holds the record now.</summary>
     public async Task<bool> HoldsAsync(UserView view, TableRule rule, string table, string id, CancellationToken cancellationToken)
+        => (await MemberAsync(view, rule, table, id, cancellationToken)) is { In: true };
+
+    /// <summary>The record's member row in the technician's bucket for its table, read once per batch.</summary>
+    private async Task<Member?> MemberAsync(UserView view, TableRule rule, string table, string id, CancellationToken cancellationToken)
     {
         var scope = rule.IsUserScoped ? ScopeIds.ForUser(view.UserId) : ScopeIds.Shared(view.Profile.Id);
-        return (await feed.GetMemberAsync(scope, table, id, cancellationToken)) is { In: true };
+        if (!view.Members.TryGetValue((scope, table, id), out var member))
+        {
+            member = await feed.GetMemberAsync(scope, table, id, cancellationToken);
+            view.Members[(scope, table, id)] = member;
+        }
+        return member;
     }
 
     private async Task<bool> FallsIntoAsync(UserView view, TableRule rule, Record record, IReadOnlyList<PushChange> others, CancellationToken cancellationToken)

@@ -33,11 +33,11 @@ public interface IRecordStore
     /// <summary>The record, including a tombstone, or null when the id was never written.</summary>
     Task<StoredRecord?> GetAsync(string table, string id, CancellationToken cancellationToken);
 
-    /// <summary>Inserts a record whose id does not exist yet; false when it already exists (tombstones included).</summary>
-    Task<bool> TryInsertAsync(Record record, CancellationToken cancellationToken);
+    /// <summary>Inserts a record whose id does not exist yet; not written when it already exists (tombstones included).</summary>
+    Task<StoreWrite> TryInsertAsync(Record record, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the record only if storage still holds <paramref name="etag"/>; false when it changed.</summary>
-    Task<bool> TryReplaceAsync(Record record, string etag, CancellationToken cancellationToken);
+    /// <summary>Replaces the record only if storage still holds <paramref name="etag"/>; not written when it changed.</summary>
+    Task<StoreWrite> TryReplaceAsync(Record record, string etag, CancellationToken cancellationToken);
 
     /// <summary>
     /// Pages through a table in id order. <paramref name="continuation"/> is a token this method returned;
@@ -54,17 +54,43 @@ public interface IRecordStore
     /// </summary>
     Task<string?> GetFanOutMarkerAsync(string table, string id, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the marker if it is still the one with <paramref name="markerETag"/> (a newer write keeps its own).</summary>
-    Task CompleteFanOutAsync(string table, string id, string markerETag, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes each marker that is still the one with the given <see cref="ChangedRecord.Marker"/> ETag (a newer
+    /// write keeps its own); changes without a marker ETag are skipped.
+    /// </summary>
+    Task CompleteFanOutAsync(IReadOnlyList<ChangedRecord> done, CancellationToken cancellationToken);
 
-    /// <summary>Ids whose fan-out marker is older than <paramref name="olderThan"/>: their fan-out was lost or is stuck.</summary>
-    Task<IReadOnlyList<string>> ListPendingFanOutAsync(string table, DateTimeOffset olderThan, CancellationToken cancellationToken);
+    /// <summary>Writes whose fan-out marker is older than <paramref name="olderThan"/> (their fan-out was lost or is stuck), with the marker's ETag.</summary>
+    Task<IReadOnlyList<ChangedRecord>> ListPendingFanOutAsync(string table, DateTimeOffset olderThan, CancellationToken cancellationToken);
 }
 
-/// <summary>Tells the change feed that a record was written (the fan-out queue). Best effort: the marker is the safety net.</summary>
+/// <summary>
+/// The result of a conditional record write: whether it was written, and the ETag of the fan-out marker it left
+/// (null when the store could not tell; the fan-out then reads the marker).
+/// </summary>
+public readonly record struct StoreWrite(bool Written, string? MarkerETag)
+{
+    public static readonly StoreWrite NotWritten = new(false, null);
+}
+
+/// <summary>A written record whose fan-out is due, with the ETag of the marker its write left when known.</summary>
+public sealed record ChangedRecord(string Table, string Id, string? Marker = null);
+
+/// <summary>
+/// Tells the change feed that records were written (the fan-out queue): one call, and one message, for a whole
+/// applied push batch. Best effort: the markers are the safety net.
+/// </summary>
 public interface IRecordChangeNotifier
 {
-    Task RecordChangedAsync(string table, string id, CancellationToken cancellationToken);
+    Task RecordsChangedAsync(IReadOnlyList<ChangedRecord> changes, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// How a device's change is written through <see cref="RecordService"/>: its change id (kept in the record's
+/// <see cref="ChangeHistory"/> for exactly-once), the stored record the change was decided on (written only if
+/// storage still holds it, which saves a read), and the list that collects the write's fan-out so the caller
+/// sends one message for a whole batch.
+/// </summary>
+public sealed record DeviceWrite(string ChangeId, StoredRecord? Basis, ICollection<ChangedRecord> FanOut);
 
 public sealed class InvalidContinuationException(string message) : Exception(message);

@@ -45,7 +45,7 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
 
     /// <summary>Creates a record from typed values (used by seeding and server-side code).</summary>
     public Task<RecordResult> CreateAsync(string table, string? id, IReadOnlyDictionary<string, object?> values, string userId, CancellationToken cancellationToken,
-        string? changeId = null)
+        DeviceWrite? device = null)
     {
         if (!schema.TryGetTable(table, out var tableSchema))
         {
@@ -55,11 +55,11 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         CheckTyped(tableSchema, values, errors);
         return errors.Count > 0
             ? Task.FromResult(RecordResult.Invalid(errors))
-            : CreateAsync(tableSchema, id, values, userId, cancellationToken, changeId);
+            : CreateAsync(tableSchema, id, values, userId, cancellationToken, device);
     }
 
     private async Task<RecordResult> CreateAsync(TableSchema table, string? id, IReadOnlyDictionary<string, object?> values, string userId, CancellationToken cancellationToken,
-        string? changeId = null)
+        DeviceWrite? device = null)
     {
         id ??= RecordIds.NewId();
         if (!RecordIds.IsValid(id, out var idError))
@@ -75,16 +75,22 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
             return RecordResult.Invalid(errors);
         }
 
-        var record = new Record(table.Name, id, 1, clock.GetUtcNow(), userId, false, clean) { ChangeId = changeId is null ? null : ChangeHistory.Append(null, changeId, 1) };
-        if (await store.TryInsertAsync(record, cancellationToken))
+        var record = new Record(table.Name, id, 1, clock.GetUtcNow(), userId, false, clean) { ChangeId = History(null, device, 1) };
+        // A device create decided on a tombstone revives it straight away; otherwise try the insert first.
+        var existing = device?.Basis is { Record.Deleted: true } basis ? basis : null;
+        if (existing is null)
         {
-            await NotifyAsync(record, cancellationToken);
-            return new RecordResult(RecordOutcome.Created, record);
+            var inserted = await store.TryInsertAsync(record, cancellationToken);
+            if (inserted.Written)
+            {
+                await FanOutAsync(record, inserted, device, cancellationToken);
+                return new RecordResult(RecordOutcome.Created, record);
+            }
+            existing = await store.GetAsync(table.Name, id, cancellationToken);
         }
 
         // The id exists. A live record is a conflict; a tombstone is revived with the next version so that
         // versions stay strictly increasing for the id and devices that saw the delete see the re-create.
-        var existing = await store.GetAsync(table.Name, id, cancellationToken);
         if (existing is null || !existing.Record.Deleted)
         {
             return new RecordResult(RecordOutcome.AlreadyExists, existing?.Record, Detail: $"A {table.Name} with id '{id}' already exists.");
@@ -92,13 +98,14 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         var revived = record with
         {
             Version = existing.Record.Version + 1,
-            ChangeId = changeId is null ? null : ChangeHistory.Append(existing.Record.ChangeId, changeId, existing.Record.Version + 1),
+            ChangeId = History(existing.Record.ChangeId, device, existing.Record.Version + 1),
         };
-        if (!await store.TryReplaceAsync(revived, existing.ETag, cancellationToken))
+        var replaced = await store.TryReplaceAsync(revived, existing.ETag, cancellationToken);
+        if (!replaced.Written)
         {
             return new RecordResult(RecordOutcome.AlreadyExists, Detail: $"A {table.Name} with id '{id}' was created concurrently.");
         }
-        await NotifyAsync(revived, cancellationToken);
+        await FanOutAsync(revived, replaced, device, cancellationToken);
         return new RecordResult(RecordOutcome.Created, revived);
     }
 
@@ -138,7 +145,7 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
     }
 
     public Task<RecordResult> UpdateAsync(string table, string id, VersionCondition condition, IReadOnlyDictionary<string, object?> changes, string userId, CancellationToken cancellationToken,
-        string? changeId = null)
+        DeviceWrite? device = null)
     {
         if (!schema.TryGetTable(table, out var tableSchema))
         {
@@ -148,12 +155,12 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         CheckTyped(tableSchema, changes, errors);
         return errors.Count > 0
             ? Task.FromResult(RecordResult.Invalid(errors))
-            : UpdateAsync(tableSchema, id, condition, changes, userId, cancellationToken, changeId);
+            : UpdateAsync(tableSchema, id, condition, changes, userId, cancellationToken, device);
     }
 
     private Task<RecordResult> UpdateAsync(TableSchema table, string id, VersionCondition condition, IReadOnlyDictionary<string, object?> changes, string userId, CancellationToken cancellationToken,
-        string? changeId = null)
-        => WriteAsync(table, id, condition, userId, changeId, current =>
+        DeviceWrite? device = null)
+        => WriteAsync(table, id, condition, userId, device, current =>
         {
             var merged = new Dictionary<string, object?>(current.Values, StringComparer.Ordinal);
             foreach (var (name, value) in changes)
@@ -169,13 +176,13 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
 
     /// <summary>Deletes by writing a tombstone (no values, next version) so devices learn of the delete.</summary>
     public Task<RecordResult> DeleteAsync(string table, string id, VersionCondition condition, string userId, CancellationToken cancellationToken,
-        string? changeId = null)
+        DeviceWrite? device = null)
     {
         if (!schema.TryGetTable(table, out var tableSchema))
         {
             return Task.FromResult(UnknownTable(table));
         }
-        return WriteAsync(tableSchema, id, condition, userId, changeId,
+        return WriteAsync(tableSchema, id, condition, userId, device,
             current => (current with { Deleted = true, Values = new Dictionary<string, object?>() }, null),
             RecordOutcome.Deleted, cancellationToken);
     }
@@ -209,7 +216,7 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         string id,
         VersionCondition condition,
         string userId,
-        string? changeId,
+        DeviceWrite? device,
         Func<Record, (Record? Next, List<FieldError>? Errors)> change,
         RecordOutcome success,
         CancellationToken cancellationToken)
@@ -220,7 +227,8 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         }
         for (var attempt = 0; ; attempt++)
         {
-            var stored = await store.GetAsync(table.Name, id, cancellationToken);
+            // A device change was decided on a record just read: write on that one instead of reading it again.
+            var stored = attempt == 0 && device?.Basis is { } basis ? basis : await store.GetAsync(table.Name, id, cancellationToken);
             if (stored is null || stored.Record.Deleted)
             {
                 return NotFound(table.Name, id, stored?.Record);
@@ -241,11 +249,12 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
                 Version = current.Version + 1,
                 ModifiedOn = clock.GetUtcNow(),
                 ModifiedBy = userId,
-                ChangeId = changeId is null ? null : ChangeHistory.Append(current.ChangeId, changeId, current.Version + 1),
+                ChangeId = History(current.ChangeId, device, current.Version + 1),
             };
-            if (await store.TryReplaceAsync(written, stored.ETag, cancellationToken))
+            var replaced = await store.TryReplaceAsync(written, stored.ETag, cancellationToken);
+            if (replaced.Written)
             {
-                await NotifyAsync(written, cancellationToken);
+                await FanOutAsync(written, replaced, device, cancellationToken);
                 return new RecordResult(success, written);
             }
             // Someone wrote between our read and our write. With a version condition that write has moved the
@@ -261,11 +270,21 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         }
     }
 
-    private async Task NotifyAsync(Record record, CancellationToken cancellationToken)
+    /// <summary>The record's change history after a write: a device change is appended, any other write clears it.</summary>
+    private static string? History(string? before, DeviceWrite? device, long version)
+        => device is null ? null : ChangeHistory.Append(before, device.ChangeId, version);
+
+    private async Task FanOutAsync(Record record, StoreWrite write, DeviceWrite? device, CancellationToken cancellationToken)
     {
+        var change = new ChangedRecord(record.Table, record.Id, write.MarkerETag);
+        if (device is not null)
+        {
+            device.FanOut.Add(change); // the caller sends one message for its whole batch
+            return;
+        }
         try
         {
-            await notifier.RecordChangedAsync(record.Table, record.Id, cancellationToken);
+            await notifier.RecordsChangedAsync([change], cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -23,23 +23,61 @@ public sealed class FeedFanOut(
     /// <summary>A fan-out marker older than this is considered lost and re-sent by the sweeper.</summary>
     public static readonly TimeSpan LostAfter = TimeSpan.FromMinutes(2);
 
-    public async Task<int> RecordChangedAsync(string table, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fans written records out: one scope-evaluation message per affected scope carrying all of its records, so
+    /// a device's batch of 50 updates to its own bookings becomes one evaluation and one commit. Then deletes the
+    /// records' fan-out markers. Returns the number of scope messages queued.
+    /// </summary>
+    public async Task<int> RecordsChangedAsync(IReadOnlyList<ChangedRecord> changes, CancellationToken cancellationToken)
     {
-        // Read the marker first: if the record is written again while we work, that write leaves a new marker
-        // (and its own message), and the delete below leaves it alone.
-        var marker = await records.GetFanOutMarkerAsync(table, id, cancellationToken);
-        var scopes = await ScopesAffectedByAsync(table, id, cancellationToken);
-        foreach (var scope in scopes)
+        // The latest write of each record (a batch may write one twice; its later marker replaced the earlier).
+        var latest = changes.GroupBy(c => (c.Table, c.Id)).Select(g => g.Last()).ToList();
+        // Markers not known from the write are read first: if the record is written again while we work, that
+        // write leaves a new marker (and its own message), and the delete below leaves it alone.
+        var done = new ChangedRecord[latest.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, latest.Count), Parallelism(cancellationToken), async (i, ct) =>
         {
-            await work.EnqueueRecordAsync(scope, table, id, cancellationToken);
-        }
-        if (marker is not null)
+            var change = latest[i];
+            done[i] = change.Marker is not null ? change : change with { Marker = await records.GetFanOutMarkerAsync(change.Table, change.Id, ct) };
+        });
+
+        var registrations = await feed.ListScopesAsync(cancellationToken);
+        var profileById = new Dictionary<string, OfflineProfile>(StringComparer.Ordinal);
+        foreach (var profileId in registrations.Select(r => r.ProfileId).Distinct(StringComparer.Ordinal))
         {
-            await records.CompleteFanOutAsync(table, id, marker, cancellationToken);
+            if (await profiles.GetAsync(profileId, cancellationToken) is { } profile)
+            {
+                profileById[profileId] = profile;
+            }
         }
-        logger.LogInformation("Record {Table} {Id} changed: {Count} scope evaluations queued", table, id, scopes.Count);
-        return scopes.Count;
+        var affected = new IReadOnlyCollection<string>[latest.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, latest.Count), Parallelism(cancellationToken), async (i, ct) =>
+            affected[i] = await ScopesAffectedByAsync(latest[i].Table, latest[i].Id, registrations, profileById, ct));
+
+        // One message per scope, its records in write order.
+        var byScope = new Dictionary<string, List<RecordKey>>(StringComparer.Ordinal);
+        for (var i = 0; i < latest.Count; i++)
+        {
+            foreach (var scope in affected[i])
+            {
+                if (!byScope.TryGetValue(scope, out var keys))
+                {
+                    byScope[scope] = keys = [];
+                }
+                keys.Add(new RecordKey(latest[i].Table, latest[i].Id));
+            }
+        }
+        foreach (var (scope, keys) in byScope.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            await work.EnqueueRecordsAsync(scope, keys, cancellationToken);
+        }
+        await records.CompleteFanOutAsync(done, cancellationToken);
+        logger.LogInformation("{Records} changed records fanned out to {Scopes} scopes", latest.Count, byScope.Count);
+        return byScope.Count;
     }
+
+    private static ParallelOptions Parallelism(CancellationToken cancellationToken)
+        => new() { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
 
     /// <summary>
     /// The scopes whose selection a change to this record can alter: those that hold it now (reverse index),
@@ -48,17 +86,25 @@ public sealed class FeedFanOut(
     /// parameter equality, a shared table that user rows depend on, the technician mapping itself) every scope
     /// of the profile is evaluated: correct, just not cheap.
     /// </summary>
-    public async Task<IReadOnlyCollection<string>> ScopesAffectedByAsync(string table, string id, CancellationToken cancellationToken)
+    private async Task<IReadOnlyCollection<string>> ScopesAffectedByAsync(string table, string id, IReadOnlyList<ScopeRegistration> registrations,
+        Dictionary<string, OfflineProfile> profileById, CancellationToken cancellationToken)
     {
-        var registrations = await feed.ListScopesAsync(cancellationToken);
         var registered = registrations.Select(r => r.ScopeId).ToHashSet(StringComparer.Ordinal);
         var targets = (await feed.ScopesHoldingAsync(table, id, cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        var stored = await records.GetAsync(table, id, cancellationToken);
-        var record = stored is { Record.Deleted: false } ? stored.Record : null;
+        // The record itself is read only for rules that find the scopes it may enter from its values.
+        (Record? Live, bool Read) record = (null, false);
+        async Task<Record?> RecordAsync()
+        {
+            if (!record.Read)
+            {
+                var stored = await records.GetAsync(table, id, cancellationToken);
+                record = (stored is { Record.Deleted: false } ? stored.Record : null, true);
+            }
+            return record.Live;
+        }
         foreach (var group in registrations.GroupBy(r => r.ProfileId, StringComparer.Ordinal))
         {
-            var profile = await profiles.GetAsync(group.Key, cancellationToken);
-            if (profile is null)
+            if (!profileById.TryGetValue(group.Key, out var profile))
             {
                 continue;
             }
@@ -87,7 +133,7 @@ public sealed class FeedFanOut(
             switch (rule.Download)
             {
                 case DownloadMode.Filter when rule.Filter!.ParameterEquality is { } equality:
-                    if (record?.Values.GetValueOrDefault(equality.Column) is string value)
+                    if ((await RecordAsync())?.Values.GetValueOrDefault(equality.Column) is string value)
                     {
                         var user = equality.Parameter == FilterParameter.CurrentUser
                             ? value
@@ -111,7 +157,7 @@ public sealed class FeedFanOut(
                         else if (relationship.Direction == RelationshipDirection.References)
                         {
                             // A child row follows its parent: it can only enter scopes that hold the parent.
-                            if (record?.Values.GetValueOrDefault(relationship.LookupColumn) is string parent)
+                            if ((await RecordAsync())?.Values.GetValueOrDefault(relationship.LookupColumn) is string parent)
                             {
                                 targets.UnionWith((await feed.ScopesHoldingAsync(relationship.OtherTable, parent, cancellationToken)).Where(userScopes.Contains));
                             }
@@ -178,10 +224,11 @@ public sealed class FeedFanOut(
         var count = 0;
         foreach (var table in schema.Tables.Keys)
         {
-            foreach (var id in await records.ListPendingFanOutAsync(table, olderThan, cancellationToken))
+            var pending = await records.ListPendingFanOutAsync(table, olderThan, cancellationToken);
+            if (pending.Count > 0)
             {
-                await notifier.RecordChangedAsync(table, id, cancellationToken);
-                count++;
+                await notifier.RecordsChangedAsync(pending, cancellationToken);
+                count += pending.Count;
             }
         }
         if (count > 0)
@@ -189,26 +236,5 @@ public sealed class FeedFanOut(
             logger.LogWarning("Fan-out sweeper re-sent {Count} record changes", count);
         }
         return count;
-    }
-
-    private async Task<List<string>> ScopesAsync(Func<OfflineProfile, bool> predicate, CancellationToken cancellationToken)
-    {
-        // Registrations name the profile each scope is evaluated with; assigning a profile re-registers the
-        // user's scope, so this list is authoritative.
-        var byId = new Dictionary<string, OfflineProfile?>(StringComparer.Ordinal);
-        var result = new List<string>();
-        foreach (var registration in await feed.ListScopesAsync(cancellationToken))
-        {
-            if (!byId.TryGetValue(registration.ProfileId, out var profile))
-            {
-                profile = await profiles.GetAsync(registration.ProfileId, cancellationToken);
-                byId[registration.ProfileId] = profile;
-            }
-            if (profile is not null && predicate(profile))
-            {
-                result.Add(registration.ScopeId);
-            }
-        }
-        return result;
     }
 }

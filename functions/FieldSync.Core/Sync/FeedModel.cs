@@ -88,6 +88,9 @@ public interface IFeedStore
 
     Task<Member?> GetMemberAsync(string scopeId, string table, string id, CancellationToken cancellationToken);
 
+    /// <summary>Every member row of one bucket, in and out: one range query where several point reads would cost more.</summary>
+    Task<IReadOnlyList<Member>> GetBucketMembersAsync(string scopeId, string table, CancellationToken cancellationToken);
+
     /// <summary>Members of a bucket that are in and whose lookup <paramref name="column"/> holds <paramref name="value"/>.</summary>
     Task<IReadOnlyList<Member>> FindMembersAsync(string scopeId, string table, string column, string value, CancellationToken cancellationToken);
 
@@ -127,4 +130,14 @@ public static class BucketChecksum
         => unchecked((long)XxHash64.HashToUInt64(Encoding.UTF8.GetBytes($"{id}\u0000{version}")));
 
     public static string Format(long checksum) => unchecked((ulong)checksum).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>When reading a bucket's members with one range query beats point reads of the ones needed.</summary>
+public static class BucketReads
+{
+    /// <summary>
+    /// A range query returns up to 1,000 members a page; <paramref name="liveMembers"/> (the bucket's count,
+    /// which leaves out removed members, so it is an estimate) gives the pages it takes.
+    /// </summary>
+    public static bool RangeIsCheaper(int pointReads, long liveMembers) => pointReads >= 2 && pointReads > 1 + (liveMembers / 1000);
 }

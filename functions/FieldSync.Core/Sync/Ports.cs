@@ -46,8 +46,8 @@ public interface IFeedWork
     /// <summary>Asks for one scope to be re-evaluated (its buckets recomputed from the records).</summary>
     Task EnqueueScopeAsync(string scopeId, CancellationToken cancellationToken);
 
-    /// <summary>Asks for one written record (and what depends on it) to be evaluated in one scope.</summary>
-    Task EnqueueRecordAsync(string scopeId, string table, string id, CancellationToken cancellationToken);
+    /// <summary>Asks for written records (and what depends on them) to be evaluated in one scope, together.</summary>
+    Task EnqueueRecordsAsync(string scopeId, IReadOnlyList<RecordKey> records, CancellationToken cancellationToken);
 }
 
 /// <summary>The queue names, used by the function attributes and by the code that enqueues, so each is written once.</summary>
@@ -55,6 +55,8 @@ public static class QueueNames
 {
     public const string RecordChanges = "fieldsync-record-changes";
     public const string ScopeEvaluations = "fieldsync-scope-evaluations";
+    /// <summary>Where the host moves a scope evaluation that failed maxDequeueCount times (host.json).</summary>
+    public const string ScopeEvaluationsPoison = ScopeEvaluations + "-poison";
     public const string Push = "fieldsync-push";
     /// <summary>Where the host moves a push message that failed maxDequeueCount times (host.json).</summary>
     public const string PushPoison = Push + "-poison";

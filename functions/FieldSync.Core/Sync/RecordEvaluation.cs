@@ -24,19 +24,25 @@ internal sealed class RecordEvaluation(
     private const int MaxVisits = 10_000;
 
     private readonly Dictionary<(string Table, string Id), Member?> persisted = [];
+    /// <summary>Tables whose whole bucket is in <see cref="persisted"/>: a row missing there is not a member.</summary>
+    private readonly HashSet<string> loadedBuckets = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Table, string Id), Member> overlay = [];
     private readonly Dictionary<(string Table, string Id), (Record? Record, bool Loaded)> recordCache = [];
     private readonly Queue<(string Table, string Id)> work = new();
     private int visits;
 
-    public async Task<List<MemberChange>> RunAsync(string table, string id, CancellationToken cancellationToken)
+    public async Task<List<MemberChange>> RunAsync(IReadOnlyList<RecordKey> written, CancellationToken cancellationToken)
     {
-        work.Enqueue((table, id));
+        await PreloadMembersAsync(written, cancellationToken);
+        foreach (var record in written)
+        {
+            work.Enqueue((record.Table, record.Id));
+        }
         while (work.TryDequeue(out var next))
         {
             if (++visits > MaxVisits)
             {
-                throw new InvalidOperationException($"Evaluating {table} {id} in {head.ScopeId} did not settle.");
+                throw new InvalidOperationException($"Evaluating {written.Count} written records in {head.ScopeId} did not settle.");
             }
             await VisitAsync(next.Table, next.Id, cancellationToken);
         }
@@ -58,6 +64,42 @@ internal sealed class RecordEvaluation(
                 : new MemberChange(key.Table, key.Id, FeedOpKind.Remove, before!.Version, null, before.Links, before));
         }
         return changes;
+    }
+
+    /// <summary>
+    /// Reads whole buckets with one range query where that beats point reads: the bucket of a table several
+    /// written records belong to (a batch of a technician's work orders), and the bucket of the rows that refer to
+    /// them (their bookings, which decide whether a work order stays).
+    /// </summary>
+    private async Task PreloadMembersAsync(IReadOnlyList<RecordKey> written, CancellationToken cancellationToken)
+    {
+        foreach (var group in written.GroupBy(r => r.Table, StringComparer.Ordinal))
+        {
+            var count = group.Select(r => r.Id).Distinct(StringComparer.Ordinal).Count();
+            if (!profile.Tables.TryGetValue(group.Key, out var rule) || rule.IsUserScoped != userScoped)
+            {
+                continue;
+            }
+            await LoadBucketAsync(group.Key, count, cancellationToken);
+            foreach (var referrers in rule.RelatedTo.Where(r => r.Direction == RelationshipDirection.ReferencedBy && profile.Tables[r.OtherTable].IsUserScoped == userScoped))
+            {
+                await LoadBucketAsync(referrers.OtherTable, count, cancellationToken);
+            }
+        }
+    }
+
+    private async Task LoadBucketAsync(string table, int pointReads, CancellationToken cancellationToken)
+    {
+        var live = head.Buckets.TryGetValue(table, out var bucket) ? bucket.Count : 0;
+        if (loadedBuckets.Contains(table) || !BucketReads.RangeIsCheaper(pointReads, live))
+        {
+            return;
+        }
+        foreach (var member in await feed.GetBucketMembersAsync(head.ScopeId, table, cancellationToken))
+        {
+            persisted[(table, member.Id)] = member;
+        }
+        loadedBuckets.Add(table);
     }
 
     private async Task VisitAsync(string table, string id, CancellationToken cancellationToken)
@@ -129,7 +171,11 @@ internal sealed class RecordEvaluation(
         }
     }
 
-    private async Task<bool> SelectsAsync(TableRule rule, Record record, CancellationToken cancellationToken)
+    private Task<bool> SelectsAsync(TableRule rule, Record record, CancellationToken cancellationToken)
+        => RuleSelectsAsync(rule, record, relationship => RelationSelectsAsync(relationship, record, cancellationToken));
+
+    /// <summary>The rule's download mode and filter; a related rule asks <paramref name="related"/> about each of its relationships.</summary>
+    private async Task<bool> RuleSelectsAsync(TableRule rule, Record record, Func<Relationship, Task<bool>> related)
     {
         switch (rule.Download)
         {
@@ -144,19 +190,7 @@ internal sealed class RecordEvaluation(
                 }
                 foreach (var relationship in rule.RelatedTo)
                 {
-                    var otherShared = !profile.Tables[relationship.OtherTable].IsUserScoped && userScoped;
-                    var scopeOfOther = otherShared ? ScopeIds.Shared(profile.Id) : head.ScopeId;
-                    if (relationship.Direction == RelationshipDirection.References)
-                    {
-                        if (record.Values.GetValueOrDefault(relationship.LookupColumn) is string parent
-                            && (otherShared
-                                ? (await feed.GetMemberAsync(scopeOfOther, relationship.OtherTable, parent, cancellationToken)) is { In: true }
-                                : (await MemberAsync(relationship.OtherTable, parent, cancellationToken)) is { In: true }))
-                        {
-                            return true;
-                        }
-                    }
-                    else if ((await ReferrersAsync(scopeOfOther, relationship.OtherTable, relationship.LookupColumn, record.Id, cancellationToken)).Count > 0)
+                    if (await related(relationship))
                     {
                         return true;
                     }
@@ -167,11 +201,65 @@ internal sealed class RecordEvaluation(
         }
     }
 
+    /// <summary>Whether the row on the other end of a relationship keeps <paramref name="record"/> in this scope.</summary>
+    private async Task<bool> RelationSelectsAsync(Relationship relationship, Record record, CancellationToken cancellationToken)
+    {
+        if (!profile.Tables[relationship.OtherTable].IsUserScoped && userScoped)
+        {
+            return await SharedRelationSelectsAsync(relationship, record, 0, cancellationToken);
+        }
+        if (relationship.Direction == RelationshipDirection.References)
+        {
+            return record.Values.GetValueOrDefault(relationship.LookupColumn) is string parent
+                && (await MemberAsync(relationship.OtherTable, parent, cancellationToken)) is { In: true };
+        }
+        return (await ReferrersAsync(head.ScopeId, relationship.OtherTable, relationship.LookupColumn, record.Id, cancellationToken)).Count > 0;
+    }
+
+    /// <summary>
+    /// For a technician's row that depends on shared rows (work order products of catalogue products): whether the
+    /// shared row on the other end is selected, decided from the records as the whole-scope evaluation decides it.
+    /// Not from the shared scope's bucket: that one is evaluated on its own messages, so it may lag behind or not be
+    /// built yet, and the technician's row would then be decided on a different state than its scope was built on.
+    /// </summary>
+    private async Task<bool> SharedRelationSelectsAsync(Relationship relationship, Record record, int depth, CancellationToken cancellationToken)
+    {
+        if (relationship.Direction == RelationshipDirection.References)
+        {
+            return record.Values.GetValueOrDefault(relationship.LookupColumn) is string parent
+                && await SharedSelectsAsync(relationship.OtherTable, await RecordAsync(relationship.OtherTable, parent, cancellationToken), depth, cancellationToken);
+        }
+        await foreach (var referrer in records.QueryLiveAsync(relationship.OtherTable, relationship.LookupColumn, record.Id, cancellationToken))
+        {
+            if (await SharedSelectsAsync(relationship.OtherTable, referrer, depth, cancellationToken))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Task<bool> SharedSelectsAsync(string table, Record? record, int depth, CancellationToken cancellationToken)
+    {
+        if (record is null || !profile.Tables.TryGetValue(table, out var rule))
+        {
+            return Task.FromResult(false);
+        }
+        if (depth > profile.Tables.Count)
+        {
+            throw new InvalidOperationException($"The shared relationships of profile {profile.Id} form a cycle at {table}."); // parsing forbids cycles
+        }
+        return RuleSelectsAsync(rule, record, relationship => SharedRelationSelectsAsync(relationship, record, depth + 1, cancellationToken));
+    }
+
     /// <summary>Ids of members of <paramref name="table"/> in a scope whose lookup points to <paramref name="id"/>, pending changes included.</summary>
     private async Task<List<string>> ReferrersAsync(string scopeId, string table, string column, string id, CancellationToken cancellationToken)
     {
         var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var member in await feed.FindMembersAsync(scopeId, table, column, id, cancellationToken))
+        var stored = scopeId == head.ScopeId && loadedBuckets.Contains(table)
+            ? persisted.Where(kv => kv.Key.Table == table && kv.Value is { In: true } m && m.Links.GetValueOrDefault(column) == id).Select(kv => kv.Value!)
+            : await feed.FindMembersAsync(scopeId, table, column, id, cancellationToken);
+        foreach (var member in stored)
         {
             if (scopeId != head.ScopeId || !overlay.TryGetValue((table, member.Id), out var pending))
             {
@@ -203,7 +291,7 @@ internal sealed class RecordEvaluation(
         }
         if (!persisted.TryGetValue((table, id), out var member))
         {
-            member = await feed.GetMemberAsync(head.ScopeId, table, id, cancellationToken);
+            member = loadedBuckets.Contains(table) ? null : await feed.GetMemberAsync(head.ScopeId, table, id, cancellationToken);
             persisted[(table, id)] = member;
         }
         return member;

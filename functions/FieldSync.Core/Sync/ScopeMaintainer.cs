@@ -21,7 +21,15 @@ public sealed class ScopeMaintainer(
     TimeProvider clock,
     ILogger<ScopeMaintainer> logger)
 {
-    private const int MaxAttempts = 8;
+    private const int MaxAttempts = 10;
+
+    /// <summary>
+    /// After losing the head race to another evaluation of the same scope, waits a random while that doubles with
+    /// every loss (up to a second), so a burst of evaluations of one scope (a dispatcher editing many of one
+    /// technician's bookings) spreads out instead of all retrying in lockstep. A real delay, not the scope's clock.
+    /// </summary>
+    private static Task BackOffAsync(int attempt, CancellationToken cancellationToken)
+        => Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, Math.Min(1000, 10 << attempt))), cancellationToken);
 
     /// <summary>Re-evaluates one scope. Returns the number of ops appended.</summary>
     public async Task<int> EvaluateAsync(string scopeId, CancellationToken cancellationToken)
@@ -55,18 +63,25 @@ public sealed class ScopeMaintainer(
                 return changes.Count;
             }
             logger.LogInformation("Scope {Scope} moved during evaluation; evaluating again", scopeId);
+            await BackOffAsync(attempt, cancellationToken);
         }
         throw new InvalidOperationException($"Scope {scopeId} kept changing during {MaxAttempts} evaluations; the message will be retried.");
     }
 
+    /// <summary>Runs one scope-evaluation message: its records when it names some, else the whole scope.</summary>
+    public Task<int> HandleAsync(ScopeEvaluationMessage message, CancellationToken cancellationToken)
+        => message.Records is { Count: > 0 } records
+            ? EvaluateRecordsAsync(message.ScopeId, records, cancellationToken)
+            : EvaluateAsync(message.ScopeId, cancellationToken);
+
     /// <summary>
-    /// Evaluates one written record in one scope (and what depends on it); the fan-out's usual path. Falls back
-    /// to the whole scope when the scope is not built yet for its current profile, or the record is a
-    /// technician mapping (which changes what the profile's parameters mean).
+    /// Evaluates written records in one scope (and what depends on them), all in one evaluation and one commit;
+    /// the fan-out's usual path. Falls back to the whole scope when the scope is not built yet for its current
+    /// profile, or a record is a technician mapping (which changes what the profile's parameters mean).
     /// </summary>
-    public async Task<int> EvaluateRecordAsync(string scopeId, string table, string id, CancellationToken cancellationToken)
+    public async Task<int> EvaluateRecordsAsync(string scopeId, IReadOnlyList<RecordKey> written, CancellationToken cancellationToken)
     {
-        if (table == ScopeEvaluator.ResourceTable)
+        if (written.Any(r => r.Table == ScopeEvaluator.ResourceTable))
         {
             return await EvaluateAsync(scopeId, cancellationToken);
         }
@@ -83,14 +98,14 @@ public sealed class ScopeMaintainer(
                 return await EvaluateAsync(scopeId, cancellationToken); // the profile changed: re-evaluate everything
             }
             var userScoped = ScopeIds.IsUserScope(scopeId);
-            if (profile.Tables.TryGetValue(table, out var rule) && rule.IsUserScoped != userScoped)
+            if (written.Any(r => profile.Tables.TryGetValue(r.Table, out var rule) && rule.IsUserScoped != userScoped))
             {
                 // A shared row that technicians' rows depend on: rare, so the whole scope is evaluated.
                 return await EvaluateAsync(scopeId, cancellationToken);
             }
             var context = new FilterContext(userScoped ? ScopeIds.UserOf(scopeId) : string.Empty, head.ResourceId, clock.GetUtcNow());
             var evaluation = new RecordEvaluation(feed, records, schema, profile, head, context, userScoped);
-            var changes = await evaluation.RunAsync(table, id, cancellationToken);
+            var changes = await evaluation.RunAsync(written, cancellationToken);
             if (changes.Count == 0)
             {
                 return 0;
@@ -100,8 +115,9 @@ public sealed class ScopeMaintainer(
             {
                 return changes.Count;
             }
+            await BackOffAsync(attempt, cancellationToken);
         }
-        throw new InvalidOperationException($"Scope {scopeId} kept changing while {table} {id} was evaluated; the message will be retried.");
+        throw new InvalidOperationException($"Scope {scopeId} kept changing while {written.Count} written records were evaluated; the message will be retried.");
     }
 
     /// <summary>Makes sure the scopes a user's device reads exist and are registered; builds them on first use.</summary>

@@ -8,28 +8,34 @@ public sealed class FeedQueueFunctions(FeedFanOut fanOut, ScopeMaintainer mainta
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>A record was written: queue an evaluation of every scope that may carry it, then clear its fan-out marker.</summary>
+    /// <summary>Records were written: queue one evaluation per scope that may carry them, then clear their fan-out markers.</summary>
     [Function(nameof(FanOutRecordChange))]
     public async Task FanOutRecordChange([QueueTrigger(QueueNames.RecordChanges)] string message, CancellationToken cancellationToken)
     {
         var change = JsonSerializer.Deserialize<RecordChangedMessage>(message, Json)
             ?? throw new InvalidOperationException("Empty record-change message.");
-        await fanOut.RecordChangedAsync(change.Table, change.Id, cancellationToken);
+        await fanOut.RecordsChangedAsync(change.Records, cancellationToken);
     }
 
-    /// <summary>Brings one scope (or one written record in it) to what its profile selects now; idempotent, safe to repeat or reorder.</summary>
+    /// <summary>Brings one scope (or the written records in it) to what its profile selects now; idempotent, safe to repeat or reorder.</summary>
     [Function(nameof(EvaluateScope))]
     public async Task EvaluateScope([QueueTrigger(QueueNames.ScopeEvaluations)] string message, CancellationToken cancellationToken)
     {
         var work = JsonSerializer.Deserialize<ScopeEvaluationMessage>(message, Json)
             ?? throw new InvalidOperationException("Empty scope-evaluation message.");
-        if (work.Table is not null && work.Id is not null)
-        {
-            await maintainer.EvaluateRecordAsync(work.ScopeId, work.Table, work.Id, cancellationToken);
-        }
-        else
-        {
-            await maintainer.EvaluateAsync(work.ScopeId, cancellationToken);
-        }
+        await maintainer.HandleAsync(work, cancellationToken);
+    }
+
+    /// <summary>
+    /// A scope evaluation that failed maxDequeueCount times (say, a burst of writes kept beating it to the scope's
+    /// head): the whole scope is evaluated instead, which settles every record the message carried, so its
+    /// fan-out is not lost.
+    /// </summary>
+    [Function(nameof(EvaluatePoisonedScope))]
+    public async Task EvaluatePoisonedScope([QueueTrigger(QueueNames.ScopeEvaluationsPoison)] string message, CancellationToken cancellationToken)
+    {
+        var work = JsonSerializer.Deserialize<ScopeEvaluationMessage>(message, Json)
+            ?? throw new InvalidOperationException("Empty scope-evaluation message.");
+        await maintainer.EvaluateAsync(work.ScopeId, cancellationToken);
     }
 }
