@@ -25,7 +25,7 @@ namespace FieldSync.Benchmarks;
 /// runs for it, one trigger after the other: the push request (<see cref="PushService.PushAsync"/>); the push-queue
 /// trigger (receive, <see cref="PushApplier.ApplyDeviceAsync"/>, delete); and the fan-out its writes queue, drained
 /// as the queue triggers would (receive up to 16 messages as host.json's batchSize, <see
-/// cref="FeedFanOut.RecordChangedAsync"/> or <see cref="ScopeMaintainer.EvaluateRecordAsync"/> for each, delete), one
+/// cref="FeedFanOut.RecordsChangedAsync"/> or <see cref="ScopeMaintainer.HandleAsync"/> for each, delete), one
 /// message at a time;</item>
 /// <item>after each round, as many raw single-entity upserts (<c>TableClient.UpsertEntityAsync</c>, replace, one
 /// at a time) of copies of the work order entities into a table of their own, timed against the apply.</item>

@@ -236,6 +236,24 @@ public class PushTests
     }
 
     [Fact]
+    public async Task Push_UpdateOfOwnAppliedCreate_BeforeTheFeedCaughtUp_IsAccepted()
+    {
+        await using var h = await WorldAsync();
+        await PushAsync(h, "tech1", "batch-1", 1,
+            Change(ChangeAction.Create, "workorderservicetask", "task-new", null, """{ "name": "Inspect", "workorder": "wo-1" }"""));
+        // Applied, but its fan-out has not reached the technician's bucket yet (the message is still on its way).
+        await h.Services.GetService<PushApplier>()!.ApplyDeviceAsync("device-tech1", CancellationToken.None);
+        await h.LoseQueuedMessagesAsync();
+
+        await PushAsync(h, "tech1", "batch-2", 2,
+            Change(ChangeAction.Update, "workorderservicetask", "task-new", 1, """{ "name": "Inspect the pump" }"""));
+        await h.DrainAsync();
+
+        Assert.Equal(ChangeStatus.Applied, Assert.Single((await ReceiptAsync(h, "tech1", "batch-2")).Outcomes).Status);
+        Assert.Equal("Inspect the pump", (await ServerAsync(h, "workorderservicetask", "task-new")).Values["name"]);
+    }
+
+    [Fact]
     public async Task Push_AnotherTechniciansBooking_IsRefusedAndNothingStored()
     {
         await using var h = await WorldAsync();
