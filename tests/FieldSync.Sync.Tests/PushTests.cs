@@ -253,6 +253,29 @@ public class PushTests
         Assert.Equal("Inspect the pump", (await ServerAsync(h, "workorderservicetask", "task-new")).Values["name"]);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CrashAfterAWrite_DispatcherWritesBeforeTheReRun_ChangeIsNotDecidedAgain(bool conflictDetection)
+    {
+        await using var h = await WorldAsync(conflictDetection);
+        await PushAsync(h, "tech1", "batch-1", 1, Change(ChangeAction.Update, "workorder", "wo-1", 1, TechnicianRow(Start.AddHours(1))));
+        // The applier wrote the change (version 2) and died; then a dispatcher moved End Time (version 3).
+        var values = new Dictionary<string, object?> { ["starttime"] = Start.AddHours(1) };
+        await h.Records.UpdateAsync("workorder", "wo-1", new VersionCondition(1), values, "tech1", CancellationToken.None, new DeviceWrite("device-tech1|1|0", null, []));
+        await h.UpdateAsync("workorder", "wo-1", ("endtime", Start.AddHours(5)));
+        await h.DrainAsync();
+
+        // The re-run recognises its change: applied once, at the version it produced; the dispatcher's write stays.
+        var outcome = Assert.Single((await ReceiptAsync(h, "tech1", "batch-1")).Outcomes);
+        Assert.Equal(ChangeStatus.Applied, outcome.Status);
+        Assert.Equal(2, outcome.Version);
+        var server = await ServerAsync(h, "workorder", "wo-1");
+        Assert.Equal(3, server.Version);
+        Assert.Equal(Start.AddHours(5), server.Values["endtime"]);
+        Assert.Equal(Start.AddHours(1), server.Values["starttime"]);
+    }
+
     [Fact]
     public async Task Push_AnotherTechniciansBooking_IsRefusedAndNothingStored()
     {

@@ -168,7 +168,7 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
         // The record is read only when the bucket cannot answer: not held (the device's own write the feed has
         // not caught up with yet, or not its data at all), or a base version beyond what the bucket delivered.
         var current = held && change.BaseVersion <= member!.Version ? null : await server(cancellationToken);
-        var mine = ChangeHistory.LatestIsFrom(current?.Record.ChangeId, deviceId);
+        var mine = current is not null && ChangeHistory.LatestIsFrom(current.Record.ChangeId, deviceId, current.Record.Version);
         if (!held && !mine)
         {
             return current is null || current.Record.Deleted

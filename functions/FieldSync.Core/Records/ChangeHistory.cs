@@ -5,7 +5,9 @@ namespace FieldSync.Core.Records;
 /// <summary>
 /// The recent device changes a record went through, kept on the record as <c>changeId@version</c> entries
 /// (newest first): a re-run of a pushed batch finds its own change there, with the version it produced, and so
-/// neither applies it twice nor reports a different outcome. Any write that is not a device change clears it.
+/// neither applies it twice nor reports a different outcome. Other writers keep it as it is: a dispatcher who
+/// writes between a crashed apply and its re-run must not make the re-run decide the change again (and, with
+/// conflict detection off, overwrite the dispatcher's newer write with the device's older one).
 /// </summary>
 public static class ChangeHistory
 {
@@ -33,7 +35,15 @@ public static class ChangeHistory
         return false;
     }
 
-    /// <summary>Whether the latest entry is a change of <paramref name="deviceId"/> (the device wrote the current version).</summary>
-    public static bool LatestIsFrom(string? history, string deviceId)
-        => history is not null && history.StartsWith(deviceId + "|", StringComparison.Ordinal);
+    /// <summary>Whether <paramref name="deviceId"/> wrote the record's <paramref name="currentVersion"/> (the latest entry is its change, at that version).</summary>
+    public static bool LatestIsFrom(string? history, string deviceId, long currentVersion)
+    {
+        if (history is null || !history.StartsWith(deviceId + "|", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var latest = history.Split(' ', 2)[0];
+        var at = latest.LastIndexOf('@');
+        return at > 0 && long.TryParse(latest.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version == currentVersion;
+    }
 }

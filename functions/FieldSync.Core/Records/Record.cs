@@ -16,7 +16,7 @@ public sealed record Record(
 {
     /// <summary>
     /// The recent device changes that produced this record's versions (see <see cref="ChangeHistory"/>), newest
-    /// first; null after any other writer. Lets a re-run of a pushed batch recognise its own writes.
+    /// first; other writers leave it as it was. Lets a re-run of a pushed batch recognise its own writes.
     /// </summary>
     public string? ChangeId { get; init; }
 }

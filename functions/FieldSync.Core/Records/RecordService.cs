@@ -270,9 +270,9 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         }
     }
 
-    /// <summary>The record's change history after a write: a device change is appended, any other write clears it.</summary>
+    /// <summary>The record's change history after a write: a device change is appended, any other write keeps it (see <see cref="ChangeHistory"/>).</summary>
     private static string? History(string? before, DeviceWrite? device, long version)
-        => device is null ? null : ChangeHistory.Append(before, device.ChangeId, version);
+        => device is null ? before : ChangeHistory.Append(before, device.ChangeId, version);
 
     private async Task FanOutAsync(Record record, StoreWrite write, DeviceWrite? device, CancellationToken cancellationToken)
     {
