@@ -69,6 +69,37 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
         }
     }
 
+    public async Task<IReadOnlyList<StoreWrite>?> TryWriteAllAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
+    {
+        if (writes.Count == 0)
+        {
+            return [];
+        }
+        if (writes.Count > RecordWrite.MaxRecordsPerTransaction || writes.Any(w => w.Record.Table != writes[0].Record.Table)
+            || writes.DistinctBy(w => w.Record.Id).Count() != writes.Count)
+        {
+            throw new ArgumentException($"One transaction writes up to {RecordWrite.MaxRecordsPerTransaction} distinct records of one table.", nameof(writes));
+        }
+        await created.Value;
+        var actions = new List<TableTransactionAction>(2 * writes.Count);
+        foreach (var write in writes)
+        {
+            actions.Add(write.ETag is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, ToEntity(write.Record))
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(write.Record), new ETag(write.ETag)));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, Marker(write.Record)));
+        }
+        try
+        {
+            var response = await recordsTable.SubmitTransactionAsync(actions, cancellationToken);
+            return [.. Enumerable.Range(0, writes.Count).Select(i => new StoreWrite(true, response.Value.Count > 2 * i + 1 ? response.Value[(2 * i) + 1].Headers.ETag?.ToString() : null))];
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 or 404)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The marker's ETag from the transaction's second response, so the fan-out need not read the marker.</summary>
     private static StoreWrite Written(Response<IReadOnlyList<Response>> response)
         => new(true, response.Value.Count > 1 ? response.Value[1].Headers.ETag?.ToString() : null);

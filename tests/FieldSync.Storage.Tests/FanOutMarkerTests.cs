@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using FieldSync.Core.Records;
 using FieldSync.Testing;
 using Record = FieldSync.Core.Records.Record;
@@ -15,8 +14,7 @@ public class FanOutMarkerTests(AzuriteFixture azurite)
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateTimeOffset Later = DateTimeOffset.UtcNow.AddHours(1);
 
-    private TableRecordStore NewStore()
-        => new(new TableServiceClient(azurite.ConnectionString), Stores.Schema, new StorageOptions { TablePrefix = "m" + Guid.NewGuid().ToString("N")[..12] });
+    private TableRecordStore NewStore() => Stores.NewStore(azurite);
 
     private static Record Account(string id, long version)
         => new("account", id, version, DateTimeOffset.UtcNow, "dispatcher1", false, new Dictionary<string, object?> { ["name"] = $"Contoso {version}" });

@@ -16,6 +16,10 @@ public static class Stores
 {
     public static readonly SchemaCatalog Schema = SchemaCatalog.LoadDefault();
 
+    /// <summary>A record store on tables of its own (a fresh prefix).</summary>
+    public static TableRecordStore NewStore(AzuriteFixture azurite)
+        => new(new TableServiceClient(azurite.ConnectionString), Schema, new StorageOptions { TablePrefix = "s" + Guid.NewGuid().ToString("N")[..12] });
+
     public static RecordService NewService(AzuriteFixture azurite, TimeProvider? clock = null)
     {
         var options = new StorageOptions { TablePrefix = "t" + Guid.NewGuid().ToString("N")[..12] };

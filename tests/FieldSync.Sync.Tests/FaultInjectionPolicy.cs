@@ -100,7 +100,7 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
     }
 
     /// <summary>Logs requests, injects nothing.</summary>
-    public void Record() => Arm(new Plan(null, null, 0, null, 0, null, null));
+    public void Record() => Arm(new Plan(null, null, 0, null, null, null));
 
     /// <summary>Crashes instead of sending the <paramref name="k"/>-th request from now (1-based, retries count).</summary>
     public void CrashAt(int k)
@@ -113,7 +113,7 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
     public void CrashWhen(Func<StorageCall, bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(predicate);
-        Arm(new Plan(predicate, null, 0, null, 0, null, null));
+        Arm(new Plan(predicate, null, 0, null, null, null));
     }
 
     /// <summary>Answers every <paramref name="every"/>-th call (first attempts only) with <paramref name="status"/>, once.</summary>
@@ -134,7 +134,7 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(every, 1);
         ArgumentNullException.ThrowIfNull(statusOfLane);
-        Arm(new Plan(null, statusOfLane, every, null, 0, null, null));
+        Arm(new Plan(null, statusOfLane, every, null, null, null));
     }
 
     /// <summary>
@@ -146,8 +146,19 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
         ArgumentNullException.ThrowIfNull(lane);
         ArgumentNullException.ThrowIfNull(release);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        return PauseWhen(call => call.Lane == lane && call.LaneNumber == k, release);
+    }
+
+    /// <summary>
+    /// Holds the first request that matches (unsent) until <paramref name="release"/> completes. The returned task
+    /// completes with that request when it is reached.
+    /// </summary>
+    public Task<StorageCall> PauseWhen(Func<StorageCall, bool> predicate, Task release)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        ArgumentNullException.ThrowIfNull(release);
         var reached = new TaskCompletionSource<StorageCall>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Arm(new Plan(null, null, 0, lane, k, release, reached));
+        Arm(new Plan(null, null, 0, predicate, release, reached));
         return reached.Task;
     }
 
@@ -239,7 +250,7 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
                 }
                 call = call with { Fault = status.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             }
-            else if (plan.PauseLane is not null && lane == plan.PauseLane && laneNumber == plan.PauseAt)
+            else if (plan.Pause is not null && !plan.Reached!.Task.IsCompleted && plan.Pause(call))
             {
                 call = call with { Fault = "pause" };
                 release = plan.Release;
@@ -271,7 +282,7 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
     [GeneratedRegex(@"^(?<method>GET|PUT|POST|PATCH|MERGE|DELETE) https?://[^/\s]+/(?:devstoreaccount1/)?(?<target>[^\s?]+)\S* HTTP/1\.1", RegexOptions.Multiline)]
     private static partial Regex BatchOperation();
 
-    private sealed record Plan(Func<StorageCall, bool>? Crash, Func<string?, int?>? ThrottleStatus, int ThrottleEvery, string? PauseLane, int PauseAt, Task? Release,
+    private sealed record Plan(Func<StorageCall, bool>? Crash, Func<string?, int?>? ThrottleStatus, int ThrottleEvery, Func<StorageCall, bool>? Pause, Task? Release,
         TaskCompletionSource<StorageCall>? Reached);
 
     /// <summary>A throttling answer made up without calling the service: status, Retry-After: 0, no body.</summary>

@@ -5,6 +5,7 @@ using FieldSync.Core.Records;
 using FieldSync.Core.Schema;
 using FieldSync.Core.Sync;
 using FieldSync.Core.SyncErrors;
+using Microsoft.Extensions.DependencyInjection;
 using static FieldSync.Sync.Tests.FieldServiceWorld;
 
 namespace FieldSync.Sync.Tests;
@@ -55,6 +56,15 @@ public class PushTests
 
     private static async Task<Record> ServerAsync(SyncHarness h, string table, string id)
         => (await h.Records.GetAsync(table, id, CancellationToken.None)).Record!;
+
+    /// <summary>The write the applier makes for a change (its change id in the record's history), as if it then died.</summary>
+    private static async Task WriteAsTheApplierAsync(SyncHarness h, string table, string id, Dictionary<string, object?> values, string changeId)
+    {
+        var store = h.Services.GetService<IRecordStore>()!;
+        var current = (await store.GetAsync(table, id, CancellationToken.None))!;
+        var next = h.Records.PrepareUpdate(current.Record, values, "tech1", changeId).Record!;
+        Assert.True((await store.TryReplaceAsync(next, current.ETag, CancellationToken.None)).Written);
+    }
 
     /// <summary>The device sends the row as it holds it: the technician moved Start Time; End Time is what it had.</summary>
     private static string TechnicianRow(DateTimeOffset start) => $$"""{ "name": "WO-1", "serviceaccount": "account-1", "starttime": "{{start:yyyy-MM-ddTHH:mm:ssZ}}", "endtime": "{{Start.AddHours(2):yyyy-MM-ddTHH:mm:ssZ}}" }""";
@@ -227,7 +237,7 @@ public class PushTests
             Change(ChangeAction.Create, "workorderservicetask", "task-new", null, """{ "name": "Inspect", "workorder": "wo-1" }"""));
         // The applier wrote the first change, then died before sending the batch's fan-out and storing outcomes.
         var values = new Dictionary<string, object?> { ["starttime"] = Start.AddHours(1) };
-        await h.Records.UpdateAsync("workorder", "wo-1", new VersionCondition(1), values, "tech1", CancellationToken.None, new DeviceWrite("device-tech1|1|0", null, []));
+        await WriteAsTheApplierAsync(h, "workorder", "wo-1", values, "device-tech1|1|0");
         await h.DrainAsync();
 
         Assert.Equal(2, (await ServerAsync(h, "workorder", "wo-1")).Version);
@@ -262,7 +272,7 @@ public class PushTests
         await PushAsync(h, "tech1", "batch-1", 1, Change(ChangeAction.Update, "workorder", "wo-1", 1, TechnicianRow(Start.AddHours(1))));
         // The applier wrote the change (version 2) and died; then a dispatcher moved End Time (version 3).
         var values = new Dictionary<string, object?> { ["starttime"] = Start.AddHours(1) };
-        await h.Records.UpdateAsync("workorder", "wo-1", new VersionCondition(1), values, "tech1", CancellationToken.None, new DeviceWrite("device-tech1|1|0", null, []));
+        await WriteAsTheApplierAsync(h, "workorder", "wo-1", values, "device-tech1|1|0");
         await h.UpdateAsync("workorder", "wo-1", ("endtime", Start.AddHours(5)));
         await h.DrainAsync();
 
@@ -274,6 +284,63 @@ public class PushTests
         Assert.Equal(3, server.Version);
         Assert.Equal(Start.AddHours(5), server.Values["endtime"]);
         Assert.Equal(Start.AddHours(1), server.Values["starttime"]);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DispatcherWritesBetweenTheBatchReadsAndItsWrite_ThoseChangesAreDecidedAgainOnFreshReads(bool conflictDetection)
+    {
+        var faults = new FaultInjectionPolicy();
+        await using var h = await SyncHarness.StartAsync(Today9, services => services.AddSingleton(new FieldSync.Storage.StoragePipelinePolicy(faults)),
+            new Dictionary<string, string?> { ["FieldSync:Sync:ConflictDetection"] = conflictDetection ? "true" : "false" });
+        await SeedAsync(h);
+        string[] workOrders = ["wo-1", "wo-2", "wo-3"];
+        foreach (var wo in workOrders)
+        {
+            await WorkOrderAsync(h, wo);
+            await BookingAsync(h, "booking-" + wo, "resource-tech1", wo, Today9.AddHours(4));
+        }
+        await Device(h, "tech1").SyncAsync();
+        await PushAsync(h, "tech1", "batch-1", 1, [.. workOrders.Select(wo => Change(ChangeAction.Update, "workorder", wo, 1, """{ "instructions": "from the tablet" }"""))]);
+
+        // The applier has read the three work orders and decided; hold its write while a dispatcher edits wo-2.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reached = faults.PauseWhen(call => call.Lane == "applier" && call.Target.StartsWith("$batch[", StringComparison.Ordinal)
+            && call.Target.Contains("RowKey='wo-2'", StringComparison.Ordinal), release.Task);
+        var apply = Task.Run(async () =>
+        {
+            FaultInjectionPolicy.Lane = "applier";
+            return await h.Services.GetService<PushApplier>()!.ApplyDeviceAsync("device-tech1", CancellationToken.None);
+        });
+        var held = await reached.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("RowKey='wo-1'", held.Target, StringComparison.Ordinal); // one transaction for the batch's work orders
+        await h.UpdateAsync("workorder", "wo-2", ("priority", 1));
+        release.SetResult();
+        Assert.Equal(1, await apply);
+        faults.Disarm();
+        await h.DrainAsync();
+
+        var outcomes = (await ReceiptAsync(h, "tech1", "batch-1")).Outcomes;
+        foreach (var wo in new[] { "wo-1", "wo-3" })
+        {
+            Assert.Equal(ChangeStatus.Applied, outcomes.Single(o => o.Id == wo).Status);
+            Assert.Equal("from the tablet", (await ServerAsync(h, "workorder", wo)).Values["instructions"]);
+        }
+        var edited = await ServerAsync(h, "workorder", "wo-2");
+        Assert.Equal(1, (int)edited.Values["priority"]!); // the dispatcher's edit is never lost
+        if (conflictDetection)
+        {
+            Assert.Equal(ChangeStatus.Rejected, outcomes.Single(o => o.Id == "wo-2").Status);
+            Assert.Equal(2, edited.Version);
+            Assert.False(edited.Values.ContainsKey("instructions"));
+        }
+        else
+        {
+            Assert.Equal(3, outcomes.Single(o => o.Id == "wo-2").Version); // written over the dispatcher's version 2
+            Assert.Equal(3, edited.Version);
+            Assert.Equal("from the tablet", edited.Values["instructions"]);
+        }
     }
 
     [Fact]

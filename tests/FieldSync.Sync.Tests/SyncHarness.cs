@@ -124,7 +124,6 @@ public sealed class SyncHarness : IAsyncDisposable
     }
 
     private List<ChangedRecord>? batched;
-    private int batchedWrites;
 
     /// <summary>
     /// Runs <paramref name="writes"/> with their fan-out collected and sent as one message at the end, as an
@@ -145,7 +144,7 @@ public sealed class SyncHarness : IAsyncDisposable
         }
     }
 
-    private DeviceWrite? Batched() => batched is null ? null : new DeviceWrite($"harness|{++batchedWrites}", null, batched);
+    private List<ChangedRecord>? Batched() => batched;
 
     public async Task<Record> CreateAsync(string table, string id, params (string Column, object? Value)[] values)
     {

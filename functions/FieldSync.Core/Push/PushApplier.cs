@@ -118,16 +118,67 @@ public sealed class PushApplier(
         return false;
     }
 
+    /// <summary>
+    /// Applies one batch: reads every record it touches (in parallel), decides every change in the device's order
+    /// on those records as the batch leaves them, then writes each run of same-table records in one transaction
+    /// with their fan-out markers. A transaction that fails because a record was written meanwhile writes nothing,
+    /// and the changes of its records are applied again one by one on fresh reads. One fan-out message at the end.
+    /// </summary>
     private async Task<List<ChangeOutcome>> ApplyBatchAsync(InboxBatch batch, CancellationToken cancellationToken)
     {
         var view = await rules.ViewAsync(batch.UserId, cancellationToken);
         await rules.PreloadAsync(view, batch.Changes, cancellationToken);
-        var outcomes = new List<ChangeOutcome>(batch.Changes.Count);
         var fanOut = new List<ChangedRecord>();
+        var plan = new BatchPlan(await ReadAllAsync(batch.Changes, cancellationToken));
+        var decisions = new Decision[batch.Changes.Count];
         for (var i = 0; i < batch.Changes.Count; i++)
         {
-            outcomes.Add(await ApplyChangeAsync(view, batch, i, fanOut, cancellationToken));
+            var change = batch.Changes[i];
+            decisions[i] = await DecideAsync(view, batch, i, plan.Current(change.Table, change.Id), cancellationToken);
+            if (decisions[i] is Write write)
+            {
+                plan.Planned(write.Next, i);
+            }
         }
+
+        var outcomes = new ChangeOutcome[batch.Changes.Count];
+        var redo = new SortedSet<int>();
+        foreach (var run in plan.Runs())
+        {
+            var written = await store.TryWriteAllAsync([.. run.Select(p => new RecordWrite(p.Next, p.ETag))], cancellationToken);
+            if (written is null)
+            {
+                redo.UnionWith(run.SelectMany(p => p.Changes)); // someone wrote one of them meanwhile: decide again
+                continue;
+            }
+            for (var r = 0; r < run.Count; r++)
+            {
+                fanOut.Add(new ChangedRecord(run[r].Next.Table, run[r].Next.Id, written[r].MarkerETag));
+                foreach (var i in run[r].Changes)
+                {
+                    outcomes[i] = Applied(i, batch.Changes[i], ((Write)decisions[i]).Next);
+                }
+            }
+        }
+        for (var i = 0; i < batch.Changes.Count; i++)
+        {
+            if (redo.Contains(i) || redo.Any(r => SameRecord(batch.Changes[r], batch.Changes[i])))
+            {
+                outcomes[i] = await ApplyChangeAsync(view, batch, i, fanOut, cancellationToken);
+            }
+            else if (decisions[i] is AlreadyApplied applied)
+            {
+                // A re-run: this change was applied before (perhaps followed by the device's later changes). Its
+                // fan-out may not have been sent: send it again (the fan-out reads the marker, if one is left).
+                fanOut.Add(new ChangedRecord(batch.Changes[i].Table, batch.Changes[i].Id));
+                outcomes[i] = new ChangeOutcome { Index = i, Table = batch.Changes[i].Table, Id = batch.Changes[i].Id, Status = ChangeStatus.Applied, Version = applied.Version };
+            }
+            else if (decisions[i] is Refused refused)
+            {
+                outcomes[i] = await ProblemAsync(batch, i, refused.Problem, refused.Status, refused.Server, cancellationToken);
+            }
+        }
+
         // One fan-out message for the whole batch. Best effort: each write left its marker, which the sweeper finds.
         if (fanOut.Count > 0)
         {
@@ -140,78 +191,172 @@ public sealed class PushApplier(
                 logger.LogWarning(ex, "Fan-out of batch {Sequence} of {Device} not queued; the sweeper will send it", batch.Sequence, batch.DeviceId);
             }
         }
-        return outcomes;
+        return [.. outcomes];
+    }
+
+    private static bool SameRecord(PushChange a, PushChange b) => a.Table == b.Table && a.Id == b.Id;
+
+    private async Task<Dictionary<(string Table, string Id), StoredRecord?>> ReadAllAsync(IReadOnlyList<PushChange> changes, CancellationToken cancellationToken)
+    {
+        var keys = changes.Select(c => (c.Table, c.Id)).Distinct().ToList();
+        var read = new StoredRecord?[keys.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (k, ct) => read[k] = await store.GetAsync(keys[k].Table, keys[k].Id, ct));
+        return keys.Select((key, k) => (key, read[k])).ToDictionary(x => x.key, x => x.Item2);
     }
 
     private static string ChangeId(InboxBatch batch, int index) => $"{batch.DeviceId}|{batch.Sequence}|{index}";
 
-    private async Task<ChangeOutcome> ApplyChangeAsync(PushRules.UserView view, InboxBatch batch, int index, List<ChangedRecord> fanOut, CancellationToken cancellationToken)
+    /// <summary>What to do with one change, decided on the record as storage (or the batch so far) holds it.</summary>
+    private abstract record Decision;
+
+    /// <summary>A re-run: the record's change history shows this change produced <see cref="Version"/>.</summary>
+    private sealed record AlreadyApplied(long Version) : Decision;
+
+    private sealed record Refused(ChangeProblem Problem, ChangeStatus Status, Record? Server) : Decision;
+
+    private sealed record Write(Record Next) : Decision;
+
+    private async Task<Decision> DecideAsync(PushRules.UserView view, InboxBatch batch, int index, StoredRecord? current, CancellationToken cancellationToken)
     {
         var change = batch.Changes[index];
         var changeId = ChangeId(batch, index);
+        if (ChangeHistory.TryFind(current?.Record.ChangeId, changeId, out var producedVersion))
+        {
+            return new AlreadyApplied(producedVersion);
+        }
+        var later = batch.Changes.Skip(index + 1).ToList();
+        var (problem, values) = await rules.CheckAsync(view, change, later, batch.DeviceId, _ => Task.FromResult(current), cancellationToken);
+        var live = current is { Record.Deleted: false } ? current.Record : null;
+        if (problem is not null)
+        {
+            return new Refused(problem, problem.Type == SyncErrorType.Validation ? ChangeStatus.Invalid : ChangeStatus.Rejected, live);
+        }
+        RecordResult prepared;
+        if (change.Action == ChangeAction.Create)
+        {
+            if (live is not null)
+            {
+                return new Refused(new ChangeProblem(SyncErrorType.Conflict, "AlreadyExists", "id", "a record with this id already exists on the server."), ChangeStatus.Rejected, live);
+            }
+            prepared = records.PrepareCreate(change.Table, change.Id, values!, current?.Record, batch.UserId, changeId);
+        }
+        else
+        {
+            if (live is null)
+            {
+                return new Refused(new ChangeProblem(SyncErrorType.RecordNotFound, "RecordNotFound", "id", "the record was deleted on the server (Record Not Found)."), ChangeStatus.Rejected, null);
+            }
+            if (live.Version != change.BaseVersion && options.CurrentValue.ConflictDetectionFor(view.Profile))
+            {
+                return new Refused(new ChangeProblem(SyncErrorType.Conflict, "Conflict", "baseVersion",
+                    $"the record changed on the server (version {live.Version}) since the device's version {change.BaseVersion}; the server's record was kept."),
+                    ChangeStatus.Rejected, live);
+            }
+            prepared = change.Action == ChangeAction.Update
+                ? records.PrepareUpdate(live, values!, batch.UserId, changeId)
+                : records.PrepareDelete(live, batch.UserId, changeId);
+        }
+        if (!prepared.Succeeded)
+        {
+            var type = prepared.Outcome == RecordOutcome.Invalid ? SyncErrorType.Validation : SyncErrorType.Other;
+            return new Refused(new ChangeProblem(type, prepared.Outcome.ToString(), "", prepared.Detail ?? string.Join(" ", prepared.Errors?.Select(e => e.Message) ?? [])),
+                type == SyncErrorType.Validation ? ChangeStatus.Invalid : ChangeStatus.Rejected, live);
+        }
+        return new Write(prepared.Record!);
+    }
+
+    /// <summary>
+    /// Applies one change on its own: reads the record, decides, and writes on the version just read (If-Match), so
+    /// the decision stays true for what is written; a write in between makes it read and decide again.
+    /// </summary>
+    private async Task<ChangeOutcome> ApplyChangeAsync(PushRules.UserView view, InboxBatch batch, int index, List<ChangedRecord> fanOut, CancellationToken cancellationToken)
+    {
+        var change = batch.Changes[index];
         for (var attempt = 1; ; attempt++)
         {
             var current = await store.GetAsync(change.Table, change.Id, cancellationToken);
-            if (ChangeHistory.TryFind(current?.Record.ChangeId, changeId, out var producedVersion))
+            switch (await DecideAsync(view, batch, index, current, cancellationToken))
             {
-                // A re-run: this change was applied before (perhaps followed by the device's later changes). Its
-                // fan-out may not have been sent: send it again (the fan-out reads the marker, if one is left).
-                fanOut.Add(new ChangedRecord(change.Table, change.Id));
-                return new ChangeOutcome { Index = index, Table = change.Table, Id = change.Id, Status = ChangeStatus.Applied, Version = producedVersion };
-            }
-            var later = batch.Changes.Skip(index + 1).ToList();
-            var (problem, values) = await rules.CheckAsync(view, change, later, batch.DeviceId, _ => Task.FromResult(current), cancellationToken);
-            if (problem is not null)
-            {
-                var status = problem.Type == SyncErrorType.Validation ? ChangeStatus.Invalid : ChangeStatus.Rejected;
-                return await ProblemAsync(batch, index, problem, status, current?.Record is { Deleted: false } r ? r : null, cancellationToken);
-            }
-            var live = current is { Record.Deleted: false } ? current.Record : null;
-            // Written on the record just read (no second read) and fanned out with the whole batch.
-            var write = new DeviceWrite(changeId, current, fanOut);
-            RecordResult result;
-            switch (change.Action)
-            {
-                case ChangeAction.Create:
-                    if (live is not null)
+                case AlreadyApplied applied:
+                    fanOut.Add(new ChangedRecord(change.Table, change.Id));
+                    return new ChangeOutcome { Index = index, Table = change.Table, Id = change.Id, Status = ChangeStatus.Applied, Version = applied.Version };
+                case Refused refused:
+                    return await ProblemAsync(batch, index, refused.Problem, refused.Status, refused.Server, cancellationToken);
+                case Write write:
+                    var written = current is null
+                        ? await store.TryInsertAsync(write.Next, cancellationToken)
+                        : await store.TryReplaceAsync(write.Next, current.ETag, cancellationToken);
+                    if (written.Written)
                     {
-                        return await ProblemAsync(batch, index, new ChangeProblem(SyncErrorType.Conflict, "AlreadyExists", "id",
-                            "a record with this id already exists on the server."), ChangeStatus.Rejected, live, cancellationToken);
+                        fanOut.Add(new ChangedRecord(write.Next.Table, write.Next.Id, written.MarkerETag));
+                        return Applied(index, change, write.Next);
                     }
-                    result = await records.CreateAsync(change.Table, change.Id, values!, batch.UserId, cancellationToken, write);
-                    break;
-                default:
-                    if (live is null)
+                    if (attempt >= WriteAttempts)
                     {
-                        return await ProblemAsync(batch, index, new ChangeProblem(SyncErrorType.RecordNotFound, "RecordNotFound", "id",
-                            "the record was deleted on the server (Record Not Found)."), ChangeStatus.Rejected, null, cancellationToken);
+                        return await ProblemAsync(batch, index, new ChangeProblem(SyncErrorType.Other, "KeptChanging", "",
+                            $"the record kept changing on the server during {WriteAttempts} attempts to apply the change."), ChangeStatus.Rejected, current?.Record, cancellationToken);
                     }
-                    if (live.Version != change.BaseVersion && options.CurrentValue.ConflictDetectionFor(view.Profile))
-                    {
-                        return await ProblemAsync(batch, index, new ChangeProblem(SyncErrorType.Conflict, "Conflict", "baseVersion",
-                            $"the record changed on the server (version {live.Version}) since the device's version {change.BaseVersion}; the server's record was kept."),
-                            ChangeStatus.Rejected, live, cancellationToken);
-                    }
-                    // Write on the version just read: the conflict decision above stays true for what is written.
-                    var condition = new VersionCondition(live.Version);
-                    result = change.Action == ChangeAction.Update
-                        ? await records.UpdateAsync(change.Table, change.Id, condition, values!, batch.UserId, cancellationToken, write)
-                        : await records.DeleteAsync(change.Table, change.Id, condition, batch.UserId, cancellationToken, write);
-                    break;
+                    break; // a dispatcher wrote in between: decide again on the new version
             }
-            if (result.Succeeded)
-            {
-                return Applied(index, change, result.Record!);
-            }
-            if (result.Outcome is RecordOutcome.PreconditionFailed or RecordOutcome.AlreadyExists && attempt < WriteAttempts)
-            {
-                continue; // a dispatcher wrote in between: decide again on the new version
-            }
-            var type = result.Outcome == RecordOutcome.Invalid ? SyncErrorType.Validation : SyncErrorType.Other;
-            return await ProblemAsync(batch, index, new ChangeProblem(type, result.Outcome.ToString(), "",
-                result.Detail ?? string.Join(" ", result.Errors?.Select(e => e.Message) ?? [])),
-                type == SyncErrorType.Validation ? ChangeStatus.Invalid : ChangeStatus.Rejected, result.Record, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The records a batch will write: per record, the stored ETag it was read with (null: a new id), its state
+    /// after the batch's changes so far, and those changes. Runs are the records in the order of their first
+    /// change, cut where the table changes or a transaction would be full.
+    /// </summary>
+    private sealed class BatchPlan(Dictionary<(string Table, string Id), StoredRecord?> stored)
+    {
+        private readonly Dictionary<(string Table, string Id), PlannedRecord> planned = [];
+        private readonly List<PlannedRecord> order = [];
+
+        /// <summary>The record as the batch's changes so far leave it (the stored one before any).</summary>
+        public StoredRecord? Current(string table, string id)
+            => planned.TryGetValue((table, id), out var p) ? new StoredRecord(p.Next, p.ETag ?? "") : stored[(table, id)];
+
+        public void Planned(Record next, int change)
+        {
+            var key = (next.Table, next.Id);
+            if (!planned.TryGetValue(key, out var p))
+            {
+                p = new PlannedRecord(stored[key]?.ETag);
+                planned[key] = p;
+                order.Add(p);
+            }
+            p.Next = next;
+            p.Changes.Add(change);
+        }
+
+        public IEnumerable<List<PlannedRecord>> Runs()
+        {
+            var run = new List<PlannedRecord>();
+            long bytes = 0;
+            foreach (var p in order)
+            {
+                var size = RecordService.EstimatedBytes(p.Next.Values) + 1024;
+                if (run.Count > 0 && (run[0].Next.Table != p.Next.Table || run.Count == RecordWrite.MaxRecordsPerTransaction || bytes + size > RecordWrite.MaxBytesPerTransaction))
+                {
+                    yield return run;
+                    run = [];
+                    bytes = 0;
+                }
+                run.Add(p);
+                bytes += size;
+            }
+            if (run.Count > 0)
+            {
+                yield return run;
+            }
+        }
+    }
+
+    private sealed class PlannedRecord(string? etag)
+    {
+        public string? ETag { get; } = etag;
+        public Record Next { get; set; } = null!;
+        public List<int> Changes { get; } = [];
     }
 
     private static ChangeOutcome Applied(int index, PushChange change, Record record)

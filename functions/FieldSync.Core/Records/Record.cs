@@ -40,6 +40,14 @@ public interface IRecordStore
     Task<StoreWrite> TryReplaceAsync(Record record, string etag, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Writes records of one table, each with its fan-out marker, in one transaction: a record whose
+    /// <see cref="RecordWrite.ETag"/> is null is inserted, the others replaced only if storage still holds that ETag.
+    /// All or nothing: null when any one of them changed (or exists) meanwhile. At most
+    /// <see cref="RecordWrite.MaxRecordsPerTransaction"/> records and <see cref="RecordWrite.MaxBytesPerTransaction"/>.
+    /// </summary>
+    Task<IReadOnlyList<StoreWrite>?> TryWriteAllAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Pages through a table in id order. <paramref name="continuation"/> is a token this method returned;
     /// an unreadable token throws <see cref="InvalidContinuationException"/>.
     /// </summary>
@@ -73,6 +81,16 @@ public readonly record struct StoreWrite(bool Written, string? MarkerETag)
     public static readonly StoreWrite NotWritten = new(false, null);
 }
 
+/// <summary>One record of a <see cref="IRecordStore.TryWriteAllAsync"/>: inserted when <see cref="ETag"/> is null, else replaced on it.</summary>
+public sealed record RecordWrite(Record Record, string? ETag)
+{
+    /// <summary>A record and its marker are two of the 100 actions an entity-group transaction may hold.</summary>
+    public const int MaxRecordsPerTransaction = 49;
+
+    /// <summary>Well inside the 4 MiB a transaction's body may take (records count at their estimated stored size).</summary>
+    public const long MaxBytesPerTransaction = 2 * 1024 * 1024;
+}
+
 /// <summary>A written record whose fan-out is due, with the ETag of the marker its write left when known.</summary>
 public sealed record ChangedRecord(string Table, string Id, string? Marker = null);
 
@@ -85,12 +103,5 @@ public interface IRecordChangeNotifier
     Task RecordsChangedAsync(IReadOnlyList<ChangedRecord> changes, CancellationToken cancellationToken);
 }
 
-/// <summary>
-/// How a device's change is written through <see cref="RecordService"/>: its change id (kept in the record's
-/// <see cref="ChangeHistory"/> for exactly-once), the stored record the change was decided on (written only if
-/// storage still holds it, which saves a read), and the list that collects the write's fan-out so the caller
-/// sends one message for a whole batch.
-/// </summary>
-public sealed record DeviceWrite(string ChangeId, StoredRecord? Basis, ICollection<ChangedRecord> FanOut);
 
 public sealed class InvalidContinuationException(string message) : Exception(message);

@@ -43,9 +43,12 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
             : CreateAsync(tableSchema, id, values, userId, cancellationToken);
     }
 
-    /// <summary>Creates a record from typed values (used by seeding and server-side code).</summary>
+    /// <summary>
+    /// Creates a record from typed values (used by seeding and server-side code). With <paramref name="collectFanOut"/>
+    /// the write's fan-out is added there for the caller to send with others, instead of being sent now.
+    /// </summary>
     public Task<RecordResult> CreateAsync(string table, string? id, IReadOnlyDictionary<string, object?> values, string userId, CancellationToken cancellationToken,
-        DeviceWrite? device = null)
+        ICollection<ChangedRecord>? collectFanOut = null)
     {
         if (!schema.TryGetTable(table, out var tableSchema))
         {
@@ -55,13 +58,60 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         CheckTyped(tableSchema, values, errors);
         return errors.Count > 0
             ? Task.FromResult(RecordResult.Invalid(errors))
-            : CreateAsync(tableSchema, id, values, userId, cancellationToken, device);
+            : CreateAsync(tableSchema, id, values, userId, cancellationToken, collectFanOut);
     }
 
     private async Task<RecordResult> CreateAsync(TableSchema table, string? id, IReadOnlyDictionary<string, object?> values, string userId, CancellationToken cancellationToken,
-        DeviceWrite? device = null)
+        ICollection<ChangedRecord>? collectFanOut = null)
     {
-        id ??= RecordIds.NewId();
+        var prepared = PrepareCreate(table, id ?? RecordIds.NewId(), values, null, userId, null);
+        if (!prepared.Succeeded)
+        {
+            return prepared;
+        }
+        var record = prepared.Record!;
+        var inserted = await store.TryInsertAsync(record, cancellationToken);
+        if (inserted.Written)
+        {
+            await FanOutAsync(record, inserted, collectFanOut, cancellationToken);
+            return prepared;
+        }
+
+        // The id exists. A live record is a conflict; a tombstone is revived with the next version so that
+        // versions stay strictly increasing for the id and devices that saw the delete see the re-create.
+        var existing = await store.GetAsync(table.Name, record.Id, cancellationToken);
+        if (existing is null || !existing.Record.Deleted)
+        {
+            return new RecordResult(RecordOutcome.AlreadyExists, existing?.Record, Detail: $"A {table.Name} with id '{record.Id}' already exists.");
+        }
+        var revived = PrepareCreate(table, record.Id, values, existing.Record, userId, null).Record!;
+        var replaced = await store.TryReplaceAsync(revived, existing.ETag, cancellationToken);
+        if (!replaced.Written)
+        {
+            return new RecordResult(RecordOutcome.AlreadyExists, Detail: $"A {table.Name} with id '{record.Id}' was created concurrently.");
+        }
+        await FanOutAsync(revived, replaced, collectFanOut, cancellationToken);
+        return new RecordResult(RecordOutcome.Created, revived);
+    }
+
+    /// <summary>
+    /// The record a create writes, without writing it: version 1, or the version after <paramref name="tombstone"/>
+    /// when it revives a deleted id. Checks ids, column types, required columns and size as every write does.
+    /// <paramref name="changeId"/> marks a device's change (see <see cref="ChangeHistory"/>).
+    /// </summary>
+    public RecordResult PrepareCreate(string table, string id, IReadOnlyDictionary<string, object?> values, Record? tombstone, string userId, string? changeId)
+    {
+        if (!schema.TryGetTable(table, out var tableSchema))
+        {
+            return UnknownTable(table);
+        }
+        var errors = new List<FieldError>();
+        CheckTyped(tableSchema, values, errors);
+        return errors.Count > 0 ? RecordResult.Invalid(errors) : PrepareCreate(tableSchema, id, values, tombstone, userId, changeId);
+    }
+
+    private RecordResult PrepareCreate(TableSchema table, string id, IReadOnlyDictionary<string, object?> values, Record? tombstone, string userId, string? changeId)
+    {
         if (!RecordIds.IsValid(id, out var idError))
         {
             return RecordResult.Invalid("id", idError!);
@@ -74,40 +124,53 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         {
             return RecordResult.Invalid(errors);
         }
-
-        var record = new Record(table.Name, id, 1, clock.GetUtcNow(), userId, false, clean) { ChangeId = History(null, device, 1) };
-        // A device create decided on a tombstone revives it straight away; otherwise try the insert first.
-        var existing = device?.Basis is { Record.Deleted: true } basis ? basis : null;
-        if (existing is null)
+        var version = (tombstone?.Version ?? 0) + 1;
+        var record = new Record(table.Name, id, version, clock.GetUtcNow(), userId, false, clean)
         {
-            var inserted = await store.TryInsertAsync(record, cancellationToken);
-            if (inserted.Written)
-            {
-                await FanOutAsync(record, inserted, device, cancellationToken);
-                return new RecordResult(RecordOutcome.Created, record);
-            }
-            existing = await store.GetAsync(table.Name, id, cancellationToken);
-        }
-
-        // The id exists. A live record is a conflict; a tombstone is revived with the next version so that
-        // versions stay strictly increasing for the id and devices that saw the delete see the re-create.
-        if (existing is null || !existing.Record.Deleted)
-        {
-            return new RecordResult(RecordOutcome.AlreadyExists, existing?.Record, Detail: $"A {table.Name} with id '{id}' already exists.");
-        }
-        var revived = record with
-        {
-            Version = existing.Record.Version + 1,
-            ChangeId = History(existing.Record.ChangeId, device, existing.Record.Version + 1),
+            ChangeId = History(tombstone?.ChangeId, changeId, version),
         };
-        var replaced = await store.TryReplaceAsync(revived, existing.ETag, cancellationToken);
-        if (!replaced.Written)
-        {
-            return new RecordResult(RecordOutcome.AlreadyExists, Detail: $"A {table.Name} with id '{id}' was created concurrently.");
-        }
-        await FanOutAsync(revived, replaced, device, cancellationToken);
-        return new RecordResult(RecordOutcome.Created, revived);
+        return new RecordResult(RecordOutcome.Created, record);
     }
+
+    /// <summary>
+    /// The record an update writes over <paramref name="current"/>, without writing it: the columns merged in
+    /// (null clears one), the next version, the server time and the writer.
+    /// </summary>
+    public RecordResult PrepareUpdate(Record current, IReadOnlyDictionary<string, object?> changes, string userId, string? changeId)
+    {
+        if (!schema.TryGetTable(current.Table, out var table))
+        {
+            return UnknownTable(current.Table);
+        }
+        var errors = new List<FieldError>();
+        CheckTyped(table, changes, errors);
+        if (errors.Count > 0)
+        {
+            return RecordResult.Invalid(errors);
+        }
+        var merged = new Dictionary<string, object?>(current.Values, StringComparer.Ordinal);
+        foreach (var (name, value) in changes)
+        {
+            merged[name] = value;
+        }
+        var clean = WithoutNulls(merged);
+        RecordValues.CheckRequired(table, clean, errors);
+        CheckSize(clean, errors);
+        return errors.Count > 0 ? RecordResult.Invalid(errors) : new RecordResult(RecordOutcome.Ok, Next(current with { Values = clean }, userId, changeId));
+    }
+
+    /// <summary>The tombstone a delete writes over <paramref name="current"/> (no values, next version), without writing it.</summary>
+    public RecordResult PrepareDelete(Record current, string userId, string? changeId)
+        => new(RecordOutcome.Deleted, Next(current with { Deleted = true, Values = new Dictionary<string, object?>() }, userId, changeId));
+
+    /// <summary>System fields of a write over the current record.</summary>
+    private Record Next(Record changed, string userId, string? changeId) => changed with
+    {
+        Version = changed.Version + 1,
+        ModifiedOn = clock.GetUtcNow(),
+        ModifiedBy = userId,
+        ChangeId = History(changed.ChangeId, changeId, changed.Version + 1),
+    };
 
     public async Task<RecordResult> GetAsync(string table, string id, CancellationToken cancellationToken)
     {
@@ -145,7 +208,7 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
     }
 
     public Task<RecordResult> UpdateAsync(string table, string id, VersionCondition condition, IReadOnlyDictionary<string, object?> changes, string userId, CancellationToken cancellationToken,
-        DeviceWrite? device = null)
+        ICollection<ChangedRecord>? collectFanOut = null)
     {
         if (!schema.TryGetTable(table, out var tableSchema))
         {
@@ -155,36 +218,22 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         CheckTyped(tableSchema, changes, errors);
         return errors.Count > 0
             ? Task.FromResult(RecordResult.Invalid(errors))
-            : UpdateAsync(tableSchema, id, condition, changes, userId, cancellationToken, device);
+            : UpdateAsync(tableSchema, id, condition, changes, userId, cancellationToken, collectFanOut);
     }
 
     private Task<RecordResult> UpdateAsync(TableSchema table, string id, VersionCondition condition, IReadOnlyDictionary<string, object?> changes, string userId, CancellationToken cancellationToken,
-        DeviceWrite? device = null)
-        => WriteAsync(table, id, condition, userId, device, current =>
-        {
-            var merged = new Dictionary<string, object?>(current.Values, StringComparer.Ordinal);
-            foreach (var (name, value) in changes)
-            {
-                merged[name] = value;
-            }
-            var clean = WithoutNulls(merged);
-            var errors = new List<FieldError>();
-            RecordValues.CheckRequired(table, clean, errors);
-            CheckSize(clean, errors);
-            return errors.Count > 0 ? (null, errors) : (current with { Values = clean }, null);
-        }, RecordOutcome.Ok, cancellationToken);
+        ICollection<ChangedRecord>? collectFanOut = null)
+        => WriteAsync(table, id, condition, collectFanOut, current => PrepareUpdate(current, changes, userId, null), cancellationToken);
 
     /// <summary>Deletes by writing a tombstone (no values, next version) so devices learn of the delete.</summary>
     public Task<RecordResult> DeleteAsync(string table, string id, VersionCondition condition, string userId, CancellationToken cancellationToken,
-        DeviceWrite? device = null)
+        ICollection<ChangedRecord>? collectFanOut = null)
     {
         if (!schema.TryGetTable(table, out var tableSchema))
         {
             return Task.FromResult(UnknownTable(table));
         }
-        return WriteAsync(tableSchema, id, condition, userId, device,
-            current => (current with { Deleted = true, Values = new Dictionary<string, object?>() }, null),
-            RecordOutcome.Deleted, cancellationToken);
+        return WriteAsync(tableSchema, id, condition, collectFanOut, current => PrepareDelete(current, userId, null), cancellationToken);
     }
 
     public async Task<RecordResult<RecordPage>> ListAsync(string table, int pageSize, string? continuation, bool includeDeleted, CancellationToken cancellationToken)
@@ -215,10 +264,8 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         TableSchema table,
         string id,
         VersionCondition condition,
-        string userId,
-        DeviceWrite? device,
-        Func<Record, (Record? Next, List<FieldError>? Errors)> change,
-        RecordOutcome success,
+        ICollection<ChangedRecord>? collectFanOut,
+        Func<Record, RecordResult> prepare,
         CancellationToken cancellationToken)
     {
         if (!RecordIds.IsValid(id, out var idError))
@@ -227,8 +274,7 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         }
         for (var attempt = 0; ; attempt++)
         {
-            // A device change was decided on a record just read: write on that one instead of reading it again.
-            var stored = attempt == 0 && device?.Basis is { } basis ? basis : await store.GetAsync(table.Name, id, cancellationToken);
+            var stored = await store.GetAsync(table.Name, id, cancellationToken);
             if (stored is null || stored.Record.Deleted)
             {
                 return NotFound(table.Name, id, stored?.Record);
@@ -239,23 +285,16 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
                 return new RecordResult(RecordOutcome.PreconditionFailed, current,
                     Detail: $"The {table.Name} '{id}' is at version {current.Version}, not {condition.Version}. Re-read it and apply your change again.");
             }
-            var (next, errors) = change(current);
-            if (errors is not null)
+            var prepared = prepare(current);
+            if (!prepared.Succeeded)
             {
-                return RecordResult.Invalid(errors);
+                return prepared;
             }
-            var written = next! with
-            {
-                Version = current.Version + 1,
-                ModifiedOn = clock.GetUtcNow(),
-                ModifiedBy = userId,
-                ChangeId = History(current.ChangeId, device, current.Version + 1),
-            };
-            var replaced = await store.TryReplaceAsync(written, stored.ETag, cancellationToken);
+            var replaced = await store.TryReplaceAsync(prepared.Record!, stored.ETag, cancellationToken);
             if (replaced.Written)
             {
-                await FanOutAsync(written, replaced, device, cancellationToken);
-                return new RecordResult(success, written);
+                await FanOutAsync(prepared.Record!, replaced, collectFanOut, cancellationToken);
+                return prepared;
             }
             // Someone wrote between our read and our write. With a version condition that write has moved the
             // record past the caller's version, so the caller lost: report the winner. With "*", try again.
@@ -271,15 +310,15 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
     }
 
     /// <summary>The record's change history after a write: a device change is appended, any other write keeps it (see <see cref="ChangeHistory"/>).</summary>
-    private static string? History(string? before, DeviceWrite? device, long version)
-        => device is null ? before : ChangeHistory.Append(before, device.ChangeId, version);
+    private static string? History(string? before, string? changeId, long version)
+        => changeId is null ? before : ChangeHistory.Append(before, changeId, version);
 
-    private async Task FanOutAsync(Record record, StoreWrite write, DeviceWrite? device, CancellationToken cancellationToken)
+    private async Task FanOutAsync(Record record, StoreWrite write, ICollection<ChangedRecord>? collectFanOut, CancellationToken cancellationToken)
     {
         var change = new ChangedRecord(record.Table, record.Id, write.MarkerETag);
-        if (device is not null)
+        if (collectFanOut is not null)
         {
-            device.FanOut.Add(change); // the caller sends one message for its whole batch
+            collectFanOut.Add(change); // the caller sends it with the others
             return;
         }
         try
@@ -307,14 +346,20 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
         }
     }
 
-    private static void CheckSize(IReadOnlyDictionary<string, object?> values, List<FieldError> errors)
+    /// <summary>About the bytes a record's values take in storage: strings as UTF-16, anything else at most 16, names too.</summary>
+    public static long EstimatedBytes(IReadOnlyDictionary<string, object?> values)
     {
-        // Strings are stored as UTF-16; everything else is at most 16 bytes. Names count too.
         long bytes = 0;
         foreach (var (name, value) in values)
         {
             bytes += 2 * name.Length + 8 + (value is string s ? 2L * s.Length : 16);
         }
+        return bytes;
+    }
+
+    private static void CheckSize(IReadOnlyDictionary<string, object?> values, List<FieldError> errors)
+    {
+        var bytes = EstimatedBytes(values);
         if (bytes > MaxRecordBytes)
         {
             errors.Add(new FieldError("$", $"The record would take about {bytes / 1024} KiB; the maximum is {MaxRecordBytes / 1024} KiB."));
