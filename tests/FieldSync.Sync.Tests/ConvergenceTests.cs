@@ -1,4 +1,6 @@
+using System.Text.Json;
 using FieldSync.Core.Profiles;
+using FieldSync.Core.Push;
 using FieldSync.Core.Records;
 using FieldSync.Core.Schema;
 using FieldSync.Core.Sync;
@@ -7,10 +9,12 @@ using static FieldSync.Sync.Tests.FieldServiceWorld;
 namespace FieldSync.Sync.Tests;
 
 /// <summary>
-/// ARCHITECTURE.md §5.1 (convergence): after any interleaving of server writes, reassignments, completions,
-/// deletes, profile assignments and time passing, a device that pulls to completion holds exactly the rows a
-/// brute-force evaluation of its profile over the whole server state selects, at their current versions.
-/// Seeded and reproducible; the seed is in every failure message.
+/// ARCHITECTURE.md §5 (invariants 1–4): after any interleaving of server writes, device pushes, reassignments,
+/// completions, deletes, profile assignments and time passing, a device that pulls to completion holds exactly
+/// the rows a brute-force evaluation of its profile over the whole server state selects, at their current
+/// versions; every accepted pushed change has an outcome, an applied one took effect once, and one device's
+/// changes to a record applied in the order it made them. Seeded and reproducible; the seed is in every failure
+/// message.
 /// </summary>
 public class ConvergenceTests
 {
@@ -40,11 +44,18 @@ public class ConvergenceTests
         var catalogueItems = new List<string>();
         var next = 0;
         var log = new List<string>();
+        // Pushes draw from a random stream of their own, so the server-side history of a seed stays as it was.
+        var pushRandom = new Random(seed ^ 0x5EED);
+        var pushes = new PushLedger();
         string Id(string prefix) => $"{prefix}-{next++:D4}";
         T Pick<T>(IReadOnlyList<T> list) => list[random.Next(list.Count)];
 
         for (var step = 0; step < 140; step++)
         {
+            if (pushRandom.Next(5) == 0)
+            {
+                log.Add(await PushRandomBatchAsync(h, devices, pushRandom, pushes, () => Id("pwop")));
+            }
             var roll = random.Next(100);
             var now = h.Clock.GetUtcNow();
             switch (roll)
@@ -180,9 +191,117 @@ public class ConvergenceTests
             if (step % 35 == 34)
             {
                 await AssertConvergedAsync(h, devices, seed, step, log);
+                await pushes.AssertSettledAsync(h, $"seed {seed}, step {step}");
             }
         }
         await AssertConvergedAsync(h, devices, seed, -1, log);
+        await pushes.AssertSettledAsync(h, $"seed {seed}, end");
+        Assert.True(pushes.Applied > 0, $"seed {seed}: no pushed change was applied, so the push invariants were not exercised: {string.Join("; ", log.Where(l => l.StartsWith("push", StringComparison.Ordinal)))}");
+    }
+
+    /// <summary>
+    /// A technician's device pushes 1 to 4 changes on what it holds: work order priorities, booking statuses (a
+    /// completed booking then leaves the agenda), new parts for its work orders. Base versions are the device's,
+    /// so dispatcher writes in between make them conflicts (detection off: the device wins). A batch the server
+    /// refuses whole (the wide profile allows no changes, or the record left the device's data) stores nothing.
+    /// </summary>
+    private static async Task<string> PushRandomBatchAsync(SyncHarness h, Dictionary<string, DeviceSimulator> devices, Random random, PushLedger ledger, Func<string> newId)
+    {
+        var user = Users[random.Next(Users.Length)];
+        var device = devices[user];
+        var workOrders = device.Ids("workorder").Order(StringComparer.Ordinal).ToList();
+        var bookings = device.Ids("bookableresourcebooking").Order(StringComparer.Ordinal).ToList();
+        var changes = new List<PushChange>();
+        for (var k = random.Next(1, 5); k > 0; k--)
+        {
+            switch (random.Next(3))
+            {
+                case 0 when workOrders.Count > 0:
+                    var wo = workOrders[random.Next(workOrders.Count)];
+                    changes.Add(PushChange(ChangeAction.Update, "workorder", wo, device.VersionOf("workorder", wo), $$"""{ "priority": {{random.Next(1, 5)}} }"""));
+                    break;
+                case 1 when bookings.Count > 0:
+                    var booking = bookings[random.Next(bookings.Count)];
+                    changes.Add(PushChange(ChangeAction.Update, "bookableresourcebooking", booking, device.VersionOf("bookableresourcebooking", booking),
+                        $$"""{ "bookingstatus": "{{Statuses[random.Next(Statuses.Length)]}}" }"""));
+                    break;
+                case 2 when workOrders.Count > 0:
+                    var part = newId();
+                    changes.Add(PushChange(ChangeAction.Create, "workorderproduct", part, null,
+                        $$"""{ "name": "{{part}}", "workorder": "{{workOrders[random.Next(workOrders.Count)]}}", "product": "product-1" }"""));
+                    break;
+            }
+        }
+        if (changes.Count == 0)
+        {
+            return $"push {user}: nothing held";
+        }
+        var sequence = ledger.NextSequence(user);
+        var batchId = $"{user}-batch-{sequence}";
+        var outcome = await h.Services.GetService<PushService>()!.PushAsync(user, new PushRequest("device-" + user, batchId, sequence, changes), CancellationToken.None);
+        if (outcome.Failure != PushFailure.None)
+        {
+            Assert.Equal(PushFailure.Invalid, outcome.Failure);
+            Assert.Null(await h.Services.GetService<IInbox>()!.GetBatchAsync("device-" + user, batchId, CancellationToken.None));
+            ledger.Refused(user);
+            return $"push {user} refused ({(outcome.Errors is { Count: > 0 } errors ? errors[0].Message : outcome.Detail)})";
+        }
+        ledger.Accepted(user, batchId, sequence, changes);
+        return $"push {user} #{sequence}: {string.Join("+", changes.Select(c => $"{c.Action} {c.Id}"))}";
+    }
+
+    private static PushChange PushChange(ChangeAction action, string table, string id, long? baseVersion, string values)
+        => new() { Action = action, Table = table, Id = id, BaseVersion = baseVersion, Values = JsonDocument.Parse(values).RootElement.Clone() };
+
+    /// <summary>The batches pushed and accepted, and the checks of invariants 2 to 4 over their outcomes.</summary>
+    private sealed class PushLedger
+    {
+        private readonly Dictionary<string, long> sequences = new(StringComparer.Ordinal);
+        private readonly List<(string User, string BatchId, long Sequence, List<PushChange> Changes)> accepted = [];
+        private readonly Dictionary<(string User, string Table, string Id), long> lastApplied = [];
+
+        public int Applied { get; private set; }
+
+        public long NextSequence(string user) => sequences[user] = sequences.GetValueOrDefault(user) + 1;
+
+        public void Refused(string user) => sequences[user]--;
+
+        public void Accepted(string user, string batchId, long sequence, List<PushChange> changes) => accepted.Add((user, batchId, sequence, changes));
+
+        public async Task AssertSettledAsync(SyncHarness h, string context)
+        {
+            var inbox = h.Services.GetService<IInbox>()!;
+            var store = h.Services.GetService<IRecordStore>()!;
+            foreach (var (user, batchId, sequence, changes) in accepted.OrderBy(b => b.Sequence))
+            {
+                var batch = await inbox.GetBatchAsync("device-" + user, batchId, CancellationToken.None);
+                Assert.True(batch is { Status: BatchStatus.Completed }, $"{context}: {batchId} is {batch?.Status.ToString() ?? "missing"}, not completed");
+                if (batch is null)
+                {
+                    continue;
+                }
+                // Invariant 2: every accepted change ends with an outcome.
+                Assert.True(batch.Outcomes.Select(o => o.Index).Order().SequenceEqual(Enumerable.Range(0, changes.Count)), $"{context}: {batchId} outcomes do not cover its changes");
+                foreach (var outcome in batch.Outcomes.Where(o => o.Status == ChangeStatus.Applied))
+                {
+                    Applied++;
+                    // Invariant 3: the record's history holds the change once, with the version the outcome reports.
+                    var record = (await store.GetAsync(outcome.Table, outcome.Id, CancellationToken.None))!.Record;
+                    var changeId = $"device-{user}|{sequence}|{outcome.Index}";
+                    var entries = (record.ChangeId ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(e => e.StartsWith(changeId + "@", StringComparison.Ordinal));
+                    Assert.True(entries <= 1, $"{context}: {changeId} applied {entries} times");
+                    if (ChangeHistory.TryFind(record.ChangeId, changeId, out var produced))
+                    {
+                        Assert.True(produced == outcome.Version, $"{context}: {changeId} produced version {produced}, its outcome says {outcome.Version}");
+                    }
+                    // Invariant 4: one device's changes to a record apply in the order the device made them.
+                    var key = (user, outcome.Table, outcome.Id);
+                    Assert.True(outcome.Version > lastApplied.GetValueOrDefault(key), $"{context}: {changeId} produced version {outcome.Version}, not above the device's earlier change");
+                    lastApplied[key] = outcome.Version!.Value;
+                }
+            }
+            accepted.Clear();
+        }
     }
 
     private static async Task AssertConvergedAsync(SyncHarness h, Dictionary<string, DeviceSimulator> devices, int seed, int step, List<string> log)
@@ -262,11 +381,11 @@ public class ConvergenceTests
           "id": "wide",
           "name": "Wide test profile",
           "tables": {
-            "bookableresourcebooking": { "download": "filter", "filter": "resource eq @currentResource", "syncIntervalMinutes": 5 },
-            "workorder": { "download": "related", "relatedTo": ["bookableresourcebooking.workorder"], "syncIntervalMinutes": 5 },
+            "bookableresourcebooking": { "download": "filter", "filter": "resource eq @currentResource", "syncIntervalMinutes": 5, "allowUpdate": true },
+            "workorder": { "download": "related", "relatedTo": ["bookableresourcebooking.workorder"], "syncIntervalMinutes": 5, "allowUpdate": true },
             "account": { "download": "related", "relatedTo": ["workorder.serviceaccount"], "syncIntervalMinutes": 60 },
             "product": { "download": "filter", "filter": "producttype ne 690970002", "syncIntervalMinutes": 1440 },
-            "workorderproduct": { "download": "related", "relatedTo": ["workorderproduct.product", "workorderproduct.workorder"], "syncIntervalMinutes": 15 }
+            "workorderproduct": { "download": "related", "relatedTo": ["workorderproduct.product", "workorderproduct.workorder"], "syncIntervalMinutes": 15, "allowCreate": true }
           }
         }
         """;
