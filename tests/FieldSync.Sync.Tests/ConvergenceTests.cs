@@ -30,7 +30,9 @@ public class ConvergenceTests
     {
         var random = new Random(seed);
         var start = new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero);
-        await using var h = await SyncHarness.StartAsync(start);
+        // Odd seeds run with conflict detection on (the server wins, stale pushes are rejected), even seeds off.
+        var conflictDetection = seed % 2 != 0;
+        await using var h = await SyncHarness.StartAsync(start, settings: new Dictionary<string, string?> { ["FieldSync:Sync:ConflictDetection"] = conflictDetection ? "true" : "false" });
         await SeedAsync(h);
         await h.CreateAsync("bookableresource", "resource-tech3", ("name", "Tech Three"), ("userid", "tech3"), ("resourcetype", 3));
         var schema = h.Services.GetService<SchemaCatalog>()!;
@@ -196,6 +198,7 @@ public class ConvergenceTests
         }
         await AssertConvergedAsync(h, devices, seed, -1, log);
         await pushes.AssertSettledAsync(h, $"seed {seed}, end");
+        Assert.True(conflictDetection || pushes.Conflicts == 0, $"seed {seed}: conflicts rejected with conflict detection off");
         Assert.True(pushes.Applied > 0, $"seed {seed}: no pushed change was applied, so the push invariants were not exercised: {string.Join("; ", log.Where(l => l.StartsWith("push", StringComparison.Ordinal)))}");
     }
 
@@ -262,6 +265,9 @@ public class ConvergenceTests
 
         public int Applied { get; private set; }
 
+        /// <summary>Changes rejected as conflicts (conflict detection on, the record changed since the device's version).</summary>
+        public int Conflicts { get; private set; }
+
         public long NextSequence(string user) => sequences[user] = sequences.GetValueOrDefault(user) + 1;
 
         public void Refused(string user) => sequences[user]--;
@@ -282,6 +288,7 @@ public class ConvergenceTests
                 }
                 // Invariant 2: every accepted change ends with an outcome.
                 Assert.True(batch.Outcomes.Select(o => o.Index).Order().SequenceEqual(Enumerable.Range(0, changes.Count)), $"{context}: {batchId} outcomes do not cover its changes");
+                Conflicts += batch.Outcomes.Count(o => o.Status == ChangeStatus.Rejected && o.Reason == "Conflict");
                 foreach (var outcome in batch.Outcomes.Where(o => o.Status == ChangeStatus.Applied))
                 {
                     Applied++;
