@@ -145,9 +145,11 @@ public class SyncApiTests(ApiFixture api)
         var (user, _, workOrder) = await TechnicianWithBookingAsync();
         using var client = api.As(user, Roles.Technician);
         var device = "phone-" + user;
+        string checkpoint;
         using (var pull = await client.PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody(device)))
         {
             Assert.Equal(HttpStatusCode.OK, pull.StatusCode);
+            checkpoint = (await pull.JsonAsync()).GetProperty("checkpoint").GetString()!;
         }
         var body = $$"""
             { "deviceId": "{{device}}", "batchId": "batch-1", "sequence": 1, "changes": [
@@ -181,6 +183,31 @@ public class SyncApiTests(ApiFixture api)
         Assert.Equal("completed", status);
         using var record = await api.Dispatcher().GetAsync(new Uri($"api/records/workorder/{workOrder}", UriKind.Relative));
         Assert.Equal("Replaced the valve", (await record.JsonAsync()).GetProperty("instructions").GetString());
+
+        // The host's queue triggers fan the applied batch out; the device's next pull brings the new version back,
+        // with the batch's outcomes.
+        JsonElement? delivered = null;
+        var outcomesSeen = false;
+        for (var attempt = 0; attempt < 60 && delivered is null; attempt++)
+        {
+            using var pull = await client.PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody(device, checkpoint, """, "force": true, "pushedSequence": 1"""));
+            Assert.Equal(HttpStatusCode.OK, pull.StatusCode);
+            var result = await pull.JsonAsync();
+            checkpoint = result.GetProperty("checkpoint").GetString()!;
+            outcomesSeen |= result.TryGetProperty("pushOutcomes", out var outcomes) && outcomes.ValueKind == JsonValueKind.Array && outcomes.GetArrayLength() > 0;
+            if (result.GetProperty("changes").TryGetProperty("workorder", out var workOrders))
+            {
+                delivered = workOrders.GetProperty("upserts").EnumerateArray().Where(w => w.GetProperty("id").GetString() == workOrder).Select(w => (JsonElement?)w).FirstOrDefault();
+            }
+            if (delivered is null)
+            {
+                await Task.Delay(500);
+            }
+        }
+        Assert.NotNull(delivered);
+        Assert.Equal(2, delivered.Value.GetProperty("version").GetInt64());
+        Assert.Equal("Replaced the valve", delivered.Value.GetProperty("instructions").GetString());
+        Assert.True(outcomesSeen, "the pull after the push carried no pushOutcomes");
     }
 
     [Theory]
