@@ -147,16 +147,19 @@ internal static class FieldServiceData
 
     /// <summary>
     /// Completes the fan-out of seeded writes while no scope can hold them yet: clears each write's crash-safety
-    /// marker (what <see cref="FieldSync.Core.Sync.FeedFanOut"/> would do after finding no scope to queue).
+    /// marker (what <see cref="FieldSync.Core.Sync.FeedFanOut"/> would do after finding no scope to queue): the
+    /// pending markers of each table listed with range queries, deleted 100 to a transaction.
     /// </summary>
-    public static Task CompleteFanOutAsync(IRecordStore store, IEnumerable<SeedRow> rows, int parallelism, CancellationToken cancellationToken)
-        => Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (row, ct) =>
+    public static async Task CompleteFanOutAsync(IRecordStore store, IEnumerable<SeedRow> rows, CancellationToken cancellationToken)
+    {
+        var farFuture = new DateTimeOffset(3000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        foreach (var table in rows.GroupBy(r => r.Table, StringComparer.Ordinal))
         {
-            if (await store.GetFanOutMarkerAsync(row.Table, row.Id, ct) is { } marker)
-            {
-                await store.CompleteFanOutAsync([new ChangedRecord(row.Table, row.Id, marker)], ct);
-            }
-        });
+            var seeded = table.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+            var pending = await store.ListPendingFanOutAsync(table.Key, farFuture, cancellationToken);
+            await store.CompleteFanOutAsync([.. pending.Where(p => seeded.Contains(p.Id))], cancellationToken);
+        }
+    }
 
     private static SeedRow Row(string table, string id, params (string Column, object? Value)[] values)
         => new(table, id, values.ToDictionary(v => v.Column, v => v.Value, StringComparer.Ordinal));

@@ -76,7 +76,7 @@ internal static class PushBenchmark
         {
             await FieldServiceData.WriteAsync(records, stages, settings.WriteParallelism, cancellationToken);
         }
-        await FieldServiceData.CompleteFanOutAsync(recordStore, rows, settings.WriteParallelism, cancellationToken);
+        await FieldServiceData.CompleteFanOutAsync(recordStore, rows, cancellationToken);
         var pushQueue = queues.GetQueueClient(QueueNames.Push);
         var changesQueue = queues.GetQueueClient(QueueNames.RecordChanges);
         var scopesQueue = queues.GetQueueClient(QueueNames.ScopeEvaluations);

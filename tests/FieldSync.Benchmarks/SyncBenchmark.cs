@@ -90,7 +90,7 @@ internal static class SyncBenchmark
         Step("Completing the writes' fan-out (no scope exists yet: clears their markers)...");
         counter.Reset();
         watch.Restart();
-        await FieldServiceData.CompleteFanOutAsync(recordStore, rows, settings.WriteParallelism, cancellationToken);
+        await FieldServiceData.CompleteFanOutAsync(recordStore, rows, cancellationToken);
         results.FanOutTransactions = counter.Total;
         results.FanOutSeconds = watch.Elapsed.TotalSeconds;
 

@@ -184,7 +184,7 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
     }
 
     /// <summary>Whether the technician's offline data holds the record now.</summary>
-    public async Task<bool> HoldsAsync(UserView view, TableRule rule, string table, string id, CancellationToken cancellationToken)
+    private async Task<bool> HoldsAsync(UserView view, TableRule rule, string table, string id, CancellationToken cancellationToken)
         => (await MemberAsync(view, rule, table, id, cancellationToken)) is { In: true };
 
     /// <summary>The record's member row in the technician's bucket for its table, read once per batch.</summary>
