@@ -41,18 +41,10 @@ public sealed class FeedFanOut(
             done[i] = change.Marker is not null ? change : change with { Marker = await records.GetFanOutMarkerAsync(change.Table, change.Id, ct) };
         });
 
-        var registrations = await feed.ListScopesAsync(cancellationToken);
-        var profileById = new Dictionary<string, OfflineProfile>(StringComparer.Ordinal);
-        foreach (var profileId in registrations.Select(r => r.ProfileId).Distinct(StringComparer.Ordinal))
-        {
-            if (await profiles.GetAsync(profileId, cancellationToken) is { } profile)
-            {
-                profileById[profileId] = profile;
-            }
-        }
+        var directory = await ScopeDirectoryAsync(cancellationToken);
         var affected = new IReadOnlyCollection<string>[latest.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, latest.Count), Parallelism(cancellationToken), async (i, ct) =>
-            affected[i] = await ScopesAffectedByAsync(latest[i].Table, latest[i].Id, registrations, profileById, ct));
+            affected[i] = await ScopesAffectedByAsync(latest[i].Table, latest[i].Id, directory, ct));
 
         // One message per scope, its records in write order.
         var byScope = new Dictionary<string, List<RecordKey>>(StringComparer.Ordinal);
@@ -79,6 +71,32 @@ public sealed class FeedFanOut(
     private static ParallelOptions Parallelism(CancellationToken cancellationToken)
         => new() { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
 
+    /// <summary>The registered scopes of one profile: its technicians' scopes and its shared scope.</summary>
+    private sealed record ProfileScopes(OfflineProfile Profile, HashSet<string> UserScopes, string? SharedScope);
+
+    /// <summary>
+    /// Every registered scope, grouped by the profile it is evaluated with; read once per fan-out message.
+    /// Registrations name the profile each scope is evaluated with, and assigning a profile re-registers the
+    /// user's scope, so this list is authoritative.
+    /// </summary>
+    private sealed record ScopeDirectory(HashSet<string> Registered, IReadOnlyList<ProfileScopes> Profiles);
+
+    private async Task<ScopeDirectory> ScopeDirectoryAsync(CancellationToken cancellationToken)
+    {
+        var registrations = await feed.ListScopesAsync(cancellationToken);
+        var byProfile = new List<ProfileScopes>();
+        foreach (var group in registrations.GroupBy(r => r.ProfileId, StringComparer.Ordinal))
+        {
+            if (await profiles.GetAsync(group.Key, cancellationToken) is { } profile)
+            {
+                byProfile.Add(new ProfileScopes(profile,
+                    group.Where(r => r.UserId is not null).Select(r => r.ScopeId).ToHashSet(StringComparer.Ordinal),
+                    group.FirstOrDefault(r => r.UserId is null)?.ScopeId));
+            }
+        }
+        return new ScopeDirectory(registrations.Select(r => r.ScopeId).ToHashSet(StringComparer.Ordinal), byProfile);
+    }
+
     /// <summary>
     /// The scopes whose selection a change to this record can alter: those that hold it now (reverse index),
     /// plus those it may enter — found through the technician a filter's parameter points to, or through the
@@ -86,10 +104,8 @@ public sealed class FeedFanOut(
     /// parameter equality, a shared table that user rows depend on, the technician mapping itself) every scope
     /// of the profile is evaluated: correct, just not cheap.
     /// </summary>
-    private async Task<IReadOnlyCollection<string>> ScopesAffectedByAsync(string table, string id, IReadOnlyList<ScopeRegistration> registrations,
-        Dictionary<string, OfflineProfile> profileById, CancellationToken cancellationToken)
+    private async Task<IReadOnlyCollection<string>> ScopesAffectedByAsync(string table, string id, ScopeDirectory directory, CancellationToken cancellationToken)
     {
-        var registered = registrations.Select(r => r.ScopeId).ToHashSet(StringComparer.Ordinal);
         var targets = (await feed.ScopesHoldingAsync(table, id, cancellationToken)).ToHashSet(StringComparer.Ordinal);
         // The record itself is read only for rules that find the scopes it may enter from its values.
         (Record? Live, bool Read) record = (null, false);
@@ -102,14 +118,8 @@ public sealed class FeedFanOut(
             }
             return record.Live;
         }
-        foreach (var group in registrations.GroupBy(r => r.ProfileId, StringComparer.Ordinal))
+        foreach (var (profile, userScopes, sharedScope) in directory.Profiles)
         {
-            if (!profileById.TryGetValue(group.Key, out var profile))
-            {
-                continue;
-            }
-            var userScopes = group.Where(r => r.UserId is not null).Select(r => r.ScopeId).ToList();
-            var sharedScope = group.FirstOrDefault(r => r.UserId is null)?.ScopeId;
             if (table == ScopeEvaluator.ResourceTable)
             {
                 targets.UnionWith(userScopes); // who is whose technician may have changed
@@ -175,7 +185,7 @@ public sealed class FeedFanOut(
                     break;
             }
         }
-        targets.IntersectWith(registered);
+        targets.IntersectWith(directory.Registered);
         return targets;
     }
 
