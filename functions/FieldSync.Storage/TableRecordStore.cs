@@ -98,6 +98,10 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
         {
             return null;
         }
+        catch (RequestFailedException ex) when (ex.Status == 413)
+        {
+            return null; // larger on the wire than estimated: the caller writes the records one by one
+        }
     }
 
     /// <summary>The marker's ETag from the transaction's second response, so the fan-out need not read the marker.</summary>

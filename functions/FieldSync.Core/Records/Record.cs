@@ -87,8 +87,11 @@ public sealed record RecordWrite(Record Record, string? ETag)
     /// <summary>A record and its marker are two of the 100 actions an entity-group transaction may hold.</summary>
     public const int MaxRecordsPerTransaction = 49;
 
-    /// <summary>Well inside the 4 MiB a transaction's body may take (records count at their estimated stored size).</summary>
-    public const long MaxBytesPerTransaction = 2 * 1024 * 1024;
+    /// <summary>
+    /// Records count at their estimated stored (UTF-16) size; on the wire a string can take three times that
+    /// (control characters escaped as \uXXXX in JSON), so 1 MiB keeps a transaction inside its 4 MiB body.
+    /// </summary>
+    public const long MaxBytesPerTransaction = 1024 * 1024;
 }
 
 /// <summary>A written record whose fan-out is due, with the ETag of the marker its write left when known.</summary>
