@@ -71,6 +71,10 @@ internal sealed class BenchmarkResults
     public IReadOnlyList<double> PushApplySeconds { get; set; } = [];
     /// <summary>Time of as many sequential raw upserts, after each measured round.</summary>
     public IReadOnlyList<double> RawUpsertSeconds { get; set; } = [];
+    /// <summary>The dispatcher's records API updates of the measured rounds, each with its own fan-out and evaluation.</summary>
+    public CostMeter? ApiUpdateCost { get; set; }
+    public long ApiUpdates { get; set; }
+    public double ApiUpdateTransactionsPerWrite => ApiUpdates == 0 || ApiUpdateCost is null ? 0 : (double)ApiUpdateCost.Total / ApiUpdates;
 
     private PushCost Push => PushCost ?? throw new InvalidOperationException("The push benchmark did not run.");
     public long PushChangesApplied => Push.Changes;
@@ -124,6 +128,7 @@ internal sealed class BenchmarkResults
             ("  push_fanout_transactions_per_change", Invariant($"{PushFanOutPerChange:0.00} (record-change trigger {Push.PerChange(Push.RecordChange.Total):0.00} for {Push.PerChange(Push.RecordChangeMessages):0.00} messages, scope-evaluation trigger {Push.PerChange(Push.ScopeEvaluation.Total):0.00} for {Push.PerChange(Push.ScopeEvaluationMessages):0.00})"), "", ""),
             ("  re-updates (over the tablet's own change)", PushReupdateCost is { Changes: > 0 } r
                 ? Invariant($"{r.PerChange(r.Total):0.00} per change (accept {r.PerChange(r.Accept.Total):0.00}, apply {r.PerChange(r.Apply.Total):0.00}, fan-out {r.PerChange(r.FanOut):0.00}; {r.Changes:N0} changes)") : "", "", ""),
+            ("api_update_transactions_per_write", Invariant($"{ApiUpdateTransactionsPerWrite:0.00} ({ApiUpdates:N0} records API updates of the same work orders, each with its own fan-out and scope evaluation)"), "", ""),
             ("push_apply_changes_per_second_ratio_vs_raw_upsert", Invariant($"{PushApplyRatio:0.000} ({PushApplyChangesPerSecond:N0} / {RawUpsertsPerSecond:N0} per s, medians of {PushApplySeconds.Count})"), "", ""),
             ("seed", Invariant($"{SeedRecords:N0} writes in {SeedSeconds:0.0} s, {(double)SeedTransactions / SeedRecords:0.00} transactions each (no record-change message); marker cleanup {(double)FanOutTransactions / SeedRecords:0.00} each in {FanOutSeconds:0.0} s"), "", ""),
         };
@@ -146,6 +151,10 @@ internal sealed class BenchmarkResults
         PrintTop(output, "Push apply (push trigger), per change", PerChange(Push.Apply.ByOperation), 10);
         PrintTop(output, "Push fan-out, record-change trigger, per change", PerChange(Push.RecordChange.ByOperation), 10);
         PrintTop(output, "Push fan-out, scope-evaluation trigger, per change", PerChange(Push.ScopeEvaluation.ByOperation), 10);
+        if (ApiUpdateCost is not null && ApiUpdates > 0)
+        {
+            PrintTop(output, "Records API update with its fan-out, per write", ApiUpdateCost.ByOperation.ToDictionary(kv => kv.Key, kv => (double)kv.Value / ApiUpdates), 12);
+        }
     }
 
     public async Task WriteJsonAsync(FileInfo file, CancellationToken cancellationToken)
@@ -229,6 +238,8 @@ internal sealed class BenchmarkResults
         w.WriteNumber("push_technician_first_sync_records", PushFirstSyncRecords);
         w.WriteNumber("push_setup_seconds", Math.Round(PushSetupSeconds, 1));
         w.WriteNumber("push_apply_changes_per_second_ratio_vs_raw_upsert", Math.Round(PushApplyRatio, 4));
+        w.WriteNumber("api_update_transactions_per_write", Math.Round(ApiUpdateTransactionsPerWrite, 3));
+        w.WriteNumber("api_updates", ApiUpdates);
         w.WriteNumber("push_apply_changes_per_second", Math.Round(PushApplyChangesPerSecond, 1));
         w.WriteNumber("raw_upserts_per_second", Math.Round(RawUpsertsPerSecond, 1));
         w.WriteNumber("push_changes_per_timed_run", PushChangesPerRound);
