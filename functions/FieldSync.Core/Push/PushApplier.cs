@@ -6,12 +6,13 @@ using Microsoft.Extensions.Logging;
 namespace FieldSync.Core.Push;
 
 /// <summary>
-/// Applies a device's inbox, batch after batch in the device's sequence order, through the same record write
-/// path as the records API (versions, fan-out and removals follow). Conflicts are decided per record, never
-/// per field: the record changed on the server since the version the device saw. Conflict detection No (the
+/// Applies a device's inbox, batch after batch in the device's sequence order. Writes are prepared by
+/// <see cref="RecordService"/> as records API writes are (validation, versions, system fields) and stored with
+/// their fan-out markers, so the change feed and removals follow. Conflicts are decided per record, never per
+/// field: the record changed on the server since the version the device saw. Conflict detection No (the
 /// default): the device wins. Yes: the server wins, the change is rejected and a Conflict sync error written.
-/// Re-running after a crash is safe: a change that already produced the current version is recognised by its
-/// change id and not applied again; the head moves only when a batch's outcomes are stored.
+/// Re-running after a crash is safe: a change found in its record's change history was applied and is not
+/// applied again; the head moves only when a batch's outcomes are stored.
 /// </summary>
 public sealed class PushApplier(
     IInbox inbox,
