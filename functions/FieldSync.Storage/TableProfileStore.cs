@@ -163,6 +163,12 @@ public sealed class QueueFeedWork(Azure.Storage.Queues.QueueServiceClient queues
         await scopeEvaluations.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(new ScopeEvaluationMessage(scopeId)), cancellationToken);
     }
 
+    public async Task EnqueueScopeAsync(string scopeId, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        await scopeEvaluations.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(new ScopeEvaluationMessage(scopeId)), delay, null, cancellationToken);
+    }
+
     public async Task EnqueueRecordsAsync(string scopeId, IReadOnlyList<RecordKey> records, CancellationToken cancellationToken)
     {
         await created.Value;

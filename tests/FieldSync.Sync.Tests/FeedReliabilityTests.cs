@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using FieldSync.Core.Sync;
 using static FieldSync.Sync.Tests.FieldServiceWorld;
 
@@ -7,6 +8,20 @@ namespace FieldSync.Sync.Tests;
 public class FeedReliabilityTests
 {
     private static readonly DateTimeOffset Today9 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The seed's world plus work orders, and tech1's device after its first sync, with nothing queued.</summary>
+    private static async Task<DeviceSimulator> SyncedTechnicianAsync(SyncHarness h, params string[] workOrders)
+    {
+        await SeedAsync(h);
+        foreach (var workOrder in workOrders)
+        {
+            await WorkOrderAsync(h, workOrder);
+        }
+        var device = Device(h, "tech1");
+        await device.SyncAsync();
+        await h.DrainAsync();
+        return device;
+    }
 
     [Fact]
     public async Task EvaluateAsync_RunTwice_SecondRunChangesNothing()
@@ -64,11 +79,7 @@ public class FeedReliabilityTests
     public async Task Sweeper_FanOutLostAfterWrite_IsRecovered()
     {
         await using var h = await SyncHarness.StartAsync(Today9);
-        await SeedAsync(h);
-        await WorkOrderAsync(h, "wo-1");
-        var device = Device(h, "tech1");
-        await device.SyncAsync();
-        await h.DrainAsync();
+        var device = await SyncedTechnicianAsync(h, "wo-1");
 
         // The write commits (with its fan-out marker) and then the process dies before the message is handled.
         await BookingAsync(h, "booking-1", "resource-tech1", "wo-1", Today9.AddHours(1));
@@ -92,12 +103,7 @@ public class FeedReliabilityTests
     public async Task EvaluatePoisonedScope_EvaluationsThatKeptFailing_SettleTheWholeScope()
     {
         await using var h = await SyncHarness.StartAsync(Today9);
-        await SeedAsync(h);
-        await WorkOrderAsync(h, "wo-1");
-        await WorkOrderAsync(h, "wo-2");
-        var device = Device(h, "tech1");
-        await device.SyncAsync();
-        await h.DrainAsync();
+        var device = await SyncedTechnicianAsync(h, "wo-1", "wo-2");
 
         // Two writes fanned out as one message; its scope evaluation then failed on every attempt and the host
         // moved it to the poison queue (here: the fan-out ran, the evaluation message is gone).
@@ -122,6 +128,31 @@ public class FeedReliabilityTests
         await device.SyncAsync();
         Assert.Equal(["booking-1", "booking-2"], device.Ids("bookableresourcebooking"));
         Assert.Equal(["wo-1", "wo-2"], device.Ids("workorder"));
+    }
+
+    [Fact]
+    public async Task SettlePoisonedAsync_WholeEvaluationFailsToo_QueuesTheScopeAgainForLater()
+    {
+        CommitFailingFeedStore? feed = null;
+        await using var h = await SyncHarness.StartAsync(Today9, services => services.AddSingleton<IFeedStore>(sp =>
+            feed = new CommitFailingFeedStore(ActivatorUtilities.CreateInstance<FieldSync.Storage.TableFeedStore>(sp))));
+        var device = await SyncedTechnicianAsync(h, "wo-1");
+        await BookingAsync(h, "booking-1", "resource-tech1", "wo-1", Today9.AddHours(1));
+        await h.LoseQueuedMessagesAsync(); // its fan-out was poisoned
+
+        feed!.Failing = true;
+        Assert.False(await h.Maintainer.SettlePoisonedAsync(ScopeIds.ForUser("tech1"), CancellationToken.None));
+
+        // Not given up: a whole evaluation of the scope waits on the queue, invisible until its delay has passed.
+        var scopes = h.Services.GetService<Azure.Storage.Queues.QueueServiceClient>()!.GetQueueClient(QueueNames.ScopeEvaluations);
+        Assert.Equal(1, (await scopes.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Empty((await scopes.ReceiveMessagesAsync(32)).Value);
+
+        feed.Failing = false;
+        Assert.True(await h.Maintainer.SettlePoisonedAsync(ScopeIds.ForUser("tech1"), CancellationToken.None));
+        h.Clock.Advance(TimeSpan.FromMinutes(5));
+        await device.SyncAsync();
+        Assert.Equal(["booking-1"], device.Ids("bookableresourcebooking"));
     }
 }
 

@@ -46,6 +46,9 @@ public interface IFeedWork
     /// <summary>Asks for one scope to be re-evaluated (its buckets recomputed from the records).</summary>
     Task EnqueueScopeAsync(string scopeId, CancellationToken cancellationToken);
 
+    /// <summary>Asks for one scope to be re-evaluated once <paramref name="delay"/> has passed.</summary>
+    Task EnqueueScopeAsync(string scopeId, TimeSpan delay, CancellationToken cancellationToken);
+
     /// <summary>Asks for written records (and what depends on them) to be evaluated in one scope, together.</summary>
     Task EnqueueRecordsAsync(string scopeId, IReadOnlyList<RecordKey> records, CancellationToken cancellationToken);
 }

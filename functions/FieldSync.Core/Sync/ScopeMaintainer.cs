@@ -17,6 +17,7 @@ public sealed class ScopeMaintainer(
     IProfileStore profiles,
     IRecordStore records,
     ScopeEvaluator evaluator,
+    IFeedWork work,
     SchemaCatalog schema,
     TimeProvider clock,
     ILogger<ScopeMaintainer> logger)
@@ -66,6 +67,30 @@ public sealed class ScopeMaintainer(
             await BackOffAsync(attempt, cancellationToken);
         }
         throw new InvalidOperationException($"Scope {scopeId} kept changing during {MaxAttempts} evaluations; the message will be retried.");
+    }
+
+    /// <summary>When a poisoned scope's whole evaluation fails too, it is queued again for after this while.</summary>
+    public static readonly TimeSpan RetryPoisonedAfter = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// For a scope-evaluation message that kept failing (poison): evaluates the whole scope, which settles every
+    /// record the message carried. If that fails too, the scope is queued for a whole evaluation again a few
+    /// minutes later instead of being given up: a change must not stay out of a device's data because its scope
+    /// was busy. Returns whether the scope was evaluated now.
+    /// </summary>
+    public async Task<bool> SettlePoisonedAsync(string scopeId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EvaluateAsync(scopeId, cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Scope {Scope} could not be evaluated after its message was poisoned; it is queued again for {Delay}", scopeId, RetryPoisonedAfter);
+            await work.EnqueueScopeAsync(scopeId, RetryPoisonedAfter, cancellationToken);
+            return false;
+        }
     }
 
     /// <summary>Runs one scope-evaluation message: its records when it names some, else the whole scope.</summary>

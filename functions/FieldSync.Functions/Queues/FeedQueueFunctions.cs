@@ -29,13 +29,13 @@ public sealed class FeedQueueFunctions(FeedFanOut fanOut, ScopeMaintainer mainta
     /// <summary>
     /// A scope evaluation that failed maxDequeueCount times (say, a burst of writes kept beating it to the scope's
     /// head): the whole scope is evaluated instead, which settles every record the message carried, so its
-    /// fan-out is not lost.
+    /// fan-out is not lost; if that fails too, the scope is queued again for later.
     /// </summary>
     [Function(nameof(EvaluatePoisonedScope))]
     public async Task EvaluatePoisonedScope([QueueTrigger(QueueNames.ScopeEvaluationsPoison)] string message, CancellationToken cancellationToken)
     {
         var work = JsonSerializer.Deserialize<ScopeEvaluationMessage>(message, Json)
             ?? throw new InvalidOperationException("Empty scope-evaluation message.");
-        await maintainer.EvaluateAsync(work.ScopeId, cancellationToken);
+        await maintainer.SettlePoisonedAsync(work.ScopeId, cancellationToken);
     }
 }

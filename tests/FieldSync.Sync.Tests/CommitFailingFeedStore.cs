@@ -1,0 +1,38 @@
+using FieldSync.Core.Sync;
+
+namespace FieldSync.Sync.Tests;
+
+/// <summary>
+/// The Azure Tables feed store, except that while <see cref="Failing"/> is set every commit throws: a scope that
+/// cannot be written (storage trouble, or contention that never lets up). Everything else goes to the real store.
+/// </summary>
+internal sealed class CommitFailingFeedStore(IFeedStore inner) : IFeedStore
+{
+    public bool Failing { get; set; }
+
+    public Task<bool> CommitAsync(string scopeId, ScopeHead? expected, ScopeEvaluation evaluation, IReadOnlyList<MemberChange> changes, DateTimeOffset now, CancellationToken cancellationToken)
+        => Failing
+            ? throw new InvalidOperationException($"Injected: the commit to {scopeId} failed.")
+            : inner.CommitAsync(scopeId, expected, evaluation, changes, now, cancellationToken);
+
+    public Task<ScopeHead?> GetHeadAsync(string scopeId, CancellationToken cancellationToken) => inner.GetHeadAsync(scopeId, cancellationToken);
+
+    public Task<IReadOnlyList<Member>> GetMembersAsync(string scopeId, CancellationToken cancellationToken) => inner.GetMembersAsync(scopeId, cancellationToken);
+
+    public Task<Member?> GetMemberAsync(string scopeId, string table, string id, CancellationToken cancellationToken) => inner.GetMemberAsync(scopeId, table, id, cancellationToken);
+
+    public Task<IReadOnlyList<Member>> GetBucketMembersAsync(string scopeId, string table, CancellationToken cancellationToken) => inner.GetBucketMembersAsync(scopeId, table, cancellationToken);
+
+    public Task<IReadOnlyList<Member>> FindMembersAsync(string scopeId, string table, string column, string value, CancellationToken cancellationToken)
+        => inner.FindMembersAsync(scopeId, table, column, value, cancellationToken);
+
+    public Task<FeedPage> ReadOpsAsync(string scopeId, string table, long afterSeq, int max, CancellationToken cancellationToken) => inner.ReadOpsAsync(scopeId, table, afterSeq, max, cancellationToken);
+
+    public Task<int> CompactAsync(string scopeId, DateTimeOffset before, CancellationToken cancellationToken) => inner.CompactAsync(scopeId, before, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ScopesHoldingAsync(string table, string id, CancellationToken cancellationToken) => inner.ScopesHoldingAsync(table, id, cancellationToken);
+
+    public Task RegisterScopeAsync(ScopeRegistration registration, CancellationToken cancellationToken) => inner.RegisterScopeAsync(registration, cancellationToken);
+
+    public Task<IReadOnlyList<ScopeRegistration>> ListScopesAsync(CancellationToken cancellationToken) => inner.ListScopesAsync(cancellationToken);
+}
