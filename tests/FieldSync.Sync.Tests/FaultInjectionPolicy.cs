@@ -176,13 +176,8 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         var (call, release) = Decide(message);
-        if (call?.Fault is "crash")
+        if (Answered(call, message))
         {
-            throw new InjectedCrashException($"Injected crash instead of storage call {call}.");
-        }
-        if (call?.Fault is "503" or "429")
-        {
-            message.Response = new ThrottledResponse(call.Fault == "503" ? 503 : 429, message.Request.ClientRequestId);
             return;
         }
         if (release is not null)
@@ -195,6 +190,17 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         var (call, release) = Decide(message);
+        if (Answered(call, message))
+        {
+            return;
+        }
+        release?.Wait(message.CancellationToken);
+        ProcessNext(message, pipeline);
+    }
+
+    /// <summary>Carries out a crash (throws) or a throttling answer (true: the request is not sent).</summary>
+    private static bool Answered(StorageCall? call, HttpMessage message)
+    {
         if (call?.Fault is "crash")
         {
             throw new InjectedCrashException($"Injected crash instead of storage call {call}.");
@@ -202,10 +208,9 @@ public sealed partial class FaultInjectionPolicy : HttpPipelinePolicy
         if (call?.Fault is "503" or "429")
         {
             message.Response = new ThrottledResponse(call.Fault == "503" ? 503 : 429, message.Request.ClientRequestId);
-            return;
+            return true;
         }
-        release?.Wait(message.CancellationToken);
-        ProcessNext(message, pipeline);
+        return false;
     }
 
     private void Arm(Plan next)

@@ -144,25 +144,23 @@ public sealed class SyncHarness : IAsyncDisposable
         }
     }
 
-    private List<ChangedRecord>? Batched() => batched;
-
     public async Task<Record> CreateAsync(string table, string id, params (string Column, object? Value)[] values)
     {
-        var result = await Records.CreateAsync(table, id, values.ToDictionary(v => v.Column, v => v.Value), Dispatcher, CancellationToken.None, Batched());
+        var result = await Records.CreateAsync(table, id, values.ToDictionary(v => v.Column, v => v.Value), Dispatcher, CancellationToken.None, batched);
         Assert.True(result.Succeeded, $"create {table} {id}: {result.Outcome} {string.Join("; ", result.Errors?.Select(e => e.Field + ": " + e.Message) ?? [])} {result.Detail}");
         return result.Record!;
     }
 
     public async Task<Record> UpdateAsync(string table, string id, params (string Column, object? Value)[] values)
     {
-        var result = await Records.UpdateAsync(table, id, VersionCondition.Any, values.ToDictionary(v => v.Column, v => v.Value), Dispatcher, CancellationToken.None, Batched());
+        var result = await Records.UpdateAsync(table, id, VersionCondition.Any, values.ToDictionary(v => v.Column, v => v.Value), Dispatcher, CancellationToken.None, batched);
         Assert.True(result.Succeeded, $"update {table} {id}: {result.Outcome} {result.Detail}");
         return result.Record!;
     }
 
     public async Task DeleteAsync(string table, string id)
     {
-        var result = await Records.DeleteAsync(table, id, VersionCondition.Any, Dispatcher, CancellationToken.None, Batched());
+        var result = await Records.DeleteAsync(table, id, VersionCondition.Any, Dispatcher, CancellationToken.None, batched);
         Assert.True(result.Succeeded, $"delete {table} {id}: {result.Outcome}");
     }
 

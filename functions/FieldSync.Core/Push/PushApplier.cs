@@ -143,13 +143,14 @@ public sealed class PushApplier(
         }
 
         var outcomes = new ChangeOutcome[batch.Changes.Count];
-        var redo = new SortedSet<int>();
+        // Records of a run someone wrote to meanwhile: all their changes are decided again, one by one.
+        var redo = new HashSet<(string Table, string Id)>();
         foreach (var run in plan.Runs())
         {
             var written = await store.TryWriteAllAsync([.. run.Select(p => new RecordWrite(p.Next, p.ETag))], cancellationToken);
             if (written is null)
             {
-                redo.UnionWith(run.SelectMany(p => p.Changes)); // someone wrote one of them meanwhile: decide again
+                redo.UnionWith(run.Select(p => (p.Next.Table, p.Next.Id)));
                 continue;
             }
             for (var r = 0; r < run.Count; r++)
@@ -163,7 +164,7 @@ public sealed class PushApplier(
         }
         for (var i = 0; i < batch.Changes.Count; i++)
         {
-            if (redo.Contains(i) || redo.Any(r => SameRecord(batch.Changes[r], batch.Changes[i])))
+            if (redo.Contains((batch.Changes[i].Table, batch.Changes[i].Id)))
             {
                 outcomes[i] = await ApplyChangeAsync(view, batch, i, fanOut, cancellationToken);
             }
@@ -195,14 +196,10 @@ public sealed class PushApplier(
         return [.. outcomes];
     }
 
-    private static bool SameRecord(PushChange a, PushChange b) => a.Table == b.Table && a.Id == b.Id;
-
     private async Task<Dictionary<(string Table, string Id), StoredRecord?>> ReadAllAsync(IReadOnlyList<PushChange> changes, CancellationToken cancellationToken)
     {
         var keys = changes.Select(c => (c.Table, c.Id)).Distinct().ToList();
-        var read = new StoredRecord?[keys.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (k, ct) => read[k] = await store.GetAsync(keys[k].Table, keys[k].Id, ct));
+        var read = await store.GetManyAsync(keys, cancellationToken);
         return keys.Select((key, k) => (key, read[k])).ToDictionary(x => x.key, x => x.Item2);
     }
 
@@ -218,17 +215,17 @@ public sealed class PushApplier(
 
     private sealed record Write(Record Next) : Decision;
 
-    private async Task<Decision> DecideAsync(PushRules.UserView view, InboxBatch batch, int index, StoredRecord? current, CancellationToken cancellationToken)
+    private async Task<Decision> DecideAsync(PushRules.UserView view, InboxBatch batch, int index, Record? current, CancellationToken cancellationToken)
     {
         var change = batch.Changes[index];
         var changeId = ChangeId(batch, index);
-        if (ChangeHistory.TryFind(current?.Record.ChangeId, changeId, out var producedVersion))
+        if (ChangeHistory.TryFind(current?.ChangeId, changeId, out var producedVersion))
         {
             return new AlreadyApplied(producedVersion);
         }
         var later = batch.Changes.Skip(index + 1).ToList();
         var (problem, values) = await rules.CheckAsync(view, change, later, batch.DeviceId, _ => Task.FromResult(current), cancellationToken);
-        var live = current is { Record.Deleted: false } ? current.Record : null;
+        var live = current is { Deleted: false } ? current : null;
         if (problem is not null)
         {
             return new Refused(problem, problem.Type == SyncErrorType.Validation ? ChangeStatus.Invalid : ChangeStatus.Rejected, live);
@@ -240,7 +237,7 @@ public sealed class PushApplier(
             {
                 return new Refused(new ChangeProblem(SyncErrorType.Conflict, "AlreadyExists", "id", "a record with this id already exists on the server."), ChangeStatus.Rejected, live);
             }
-            prepared = records.PrepareCreate(change.Table, change.Id, values!, current?.Record, batch.UserId, changeId);
+            prepared = records.PrepareCreate(change.Table, change.Id, values!, current, batch.UserId, changeId);
         }
         else
         {
@@ -277,7 +274,7 @@ public sealed class PushApplier(
         for (var attempt = 1; ; attempt++)
         {
             var current = await store.GetAsync(change.Table, change.Id, cancellationToken);
-            switch (await DecideAsync(view, batch, index, current, cancellationToken))
+            switch (await DecideAsync(view, batch, index, current?.Record, cancellationToken))
             {
                 case AlreadyApplied applied:
                     fanOut.Add(new ChangedRecord(change.Table, change.Id));
@@ -314,8 +311,8 @@ public sealed class PushApplier(
         private readonly List<PlannedRecord> order = [];
 
         /// <summary>The record as the batch's changes so far leave it (the stored one before any).</summary>
-        public StoredRecord? Current(string table, string id)
-            => planned.TryGetValue((table, id), out var p) ? new StoredRecord(p.Next, p.ETag ?? "") : stored[(table, id)];
+        public Record? Current(string table, string id)
+            => planned.TryGetValue((table, id), out var p) ? p.Next : stored[(table, id)]?.Record;
 
         public void Planned(Record next, int change)
         {

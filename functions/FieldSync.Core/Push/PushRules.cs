@@ -73,7 +73,7 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
         {
             var context = earlier.Concat(changes.Take(i)).Concat(changes.Skip(i + 1)).ToList();
             var change = changes[i];
-            var (problem, _) = await CheckAsync(view, change, context, deviceId, ct => records.GetAsync(change.Table, change.Id, ct), cancellationToken);
+            var (problem, _) = await CheckAsync(view, change, context, deviceId, async ct => (await records.GetAsync(change.Table, change.Id, ct))?.Record, cancellationToken);
             if (problem is not null)
             {
                 errors.Add(new FieldError($"changes[{i}]{(problem.Field.Length > 0 ? "." + problem.Field : "")}", $"{changes[i].Action} {changes[i].Table} '{changes[i].Id}': {problem.Message}"));
@@ -89,7 +89,7 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
     /// (so a batch of updates to held records reads no record at all when it is accepted).
     /// </summary>
     public async Task<(ChangeProblem? Problem, Dictionary<string, object?>? Values)> CheckAsync(UserView view, PushChange change, IReadOnlyList<PushChange> others,
-        string deviceId, Func<CancellationToken, Task<StoredRecord?>> server, CancellationToken cancellationToken)
+        string deviceId, Func<CancellationToken, Task<Record?>> server, CancellationToken cancellationToken)
     {
         if (!schema.TryGetTable(change.Table, out var table))
         {
@@ -168,17 +168,17 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
         // The record is read only when the bucket cannot answer: not held (the device's own write the feed has
         // not caught up with yet, or not its data at all), or a base version beyond what the bucket delivered.
         var current = held && change.BaseVersion <= member!.Version ? null : await server(cancellationToken);
-        var mine = current is not null && ChangeHistory.LatestIsFrom(current.Record.ChangeId, deviceId, current.Record.Version);
+        var mine = current is not null && ChangeHistory.LatestIsFrom(current.ChangeId, deviceId, current.Version);
         if (!held && !mine)
         {
-            return current is null || current.Record.Deleted
+            return current is null || current.Deleted
                 ? (new ChangeProblem(SyncErrorType.RecordNotFound, "RecordNotFound", "id", "the record does not exist on the server (Record Not Found)."), values)
                 : (new ChangeProblem(SyncErrorType.Permission, "OutsideOfflineData", "id", "the record is not in your offline data."), values);
         }
-        if (!mine && current is not null && change.BaseVersion > current.Record.Version)
+        if (!mine && current is not null && change.BaseVersion > current.Version)
         {
             return (new ChangeProblem(SyncErrorType.Validation, "VersionFromTheFuture", "baseVersion",
-                $"baseVersion {change.BaseVersion} is newer than the server's version {current.Record.Version}; versions come from the server."), values);
+                $"baseVersion {change.BaseVersion} is newer than the server's version {current.Version}; versions come from the server."), values);
         }
         return (null, values);
     }

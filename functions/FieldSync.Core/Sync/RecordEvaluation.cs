@@ -37,9 +37,7 @@ internal sealed class RecordEvaluation(
         // Every written record of this scope's tables is visited: read them all up front, several at a time.
         var keys = written.Where(r => profile.Tables.TryGetValue(r.Table, out var rule) && rule.IsUserScoped == userScoped)
             .Select(r => (r.Table, r.Id)).Distinct().ToList();
-        var read = new StoredRecord?[keys.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (k, ct) => read[k] = await records.GetAsync(keys[k].Table, keys[k].Id, ct));
+        var read = await records.GetManyAsync(keys, cancellationToken);
         for (var k = 0; k < keys.Count; k++)
         {
             recordCache[keys[k]] = (read[k] is { Record.Deleted: false } stored ? stored.Record : null, true);

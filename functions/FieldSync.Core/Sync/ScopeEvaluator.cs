@@ -154,17 +154,6 @@ public sealed class ScopeEvaluator(IRecordStore records)
     }
 
     private async Task<IReadOnlyCollection<Record>> GetLiveAsync(string table, IReadOnlyList<string> ids, CancellationToken cancellationToken)
-    {
-        var found = new ConcurrentBag<Record>();
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
-            async (id, ct) =>
-            {
-                var stored = await records.GetAsync(table, id, ct);
-                if (stored is { Record.Deleted: false })
-                {
-                    found.Add(stored.Record);
-                }
-            });
-        return found;
-    }
+        => (await records.GetManyAsync([.. ids.Select(id => (table, id))], cancellationToken))
+            .Where(stored => stored is { Record.Deleted: false }).Select(stored => stored!.Record).ToList();
 }

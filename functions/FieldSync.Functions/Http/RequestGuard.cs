@@ -70,6 +70,28 @@ public sealed class RequestGuard(CallerAuthenticator authenticator)
         }
     }
 
+    /// <summary>
+    /// Reads a bounded JSON body and turns it into a request with <paramref name="read"/>, which adds what is wrong
+    /// to the list it is given; any error answers one validation problem (<paramref name="title"/>,
+    /// <paramref name="detail"/>) naming every field.
+    /// </summary>
+    public static async Task<(T? Request, IActionResult? Failure)> ReadRequestAsync<T>(HttpRequest request, int maxBytes,
+        Func<JsonElement, List<FieldError>, T> read, string title, string detail)
+        where T : class
+    {
+        var (body, bad) = await ReadJsonAsync(request, maxBytes);
+        if (body is null)
+        {
+            return (null, bad);
+        }
+        using (body)
+        {
+            var errors = new List<FieldError>();
+            var parsed = read(body.RootElement, errors);
+            return errors.Count > 0 ? (null, ApiResults.BadRequest("validation", title, detail, errors)) : (parsed, null);
+        }
+    }
+
     /// <summary>Updates and deletes must say which version they change; that is how lost updates are prevented.</summary>
     public static IActionResult? ReadIfMatch(HttpRequest request, out VersionCondition condition)
     {

@@ -23,20 +23,11 @@ public sealed partial class SyncFunctions
         {
             return denied!;
         }
-        var (body, bad) = await RequestGuard.ReadJsonAsync(req, 128 * 1024);
-        if (body is null)
+        var (request, bad) = await RequestGuard.ReadRequestAsync(req, 128 * 1024, ReadPullRequest,
+            "Invalid pull request", "The pull request has invalid fields; nothing was read.");
+        if (request is null)
         {
             return bad!;
-        }
-        PullRequest request;
-        using (body)
-        {
-            var errors = new List<FieldError>();
-            request = ReadPullRequest(body.RootElement, errors);
-            if (errors.Count > 0)
-            {
-                return ApiResults.BadRequest("validation", "Invalid pull request", "The pull request has invalid fields; nothing was read.", errors);
-            }
         }
         var outcome = await pulls.PullAsync(caller.UserId, request, req.HttpContext.RequestAborted);
         switch (outcome.Failure)

@@ -28,20 +28,11 @@ public sealed partial class SyncFunctions
         {
             return denied!;
         }
-        var (body, bad) = await RequestGuard.ReadJsonAsync(req);
-        if (body is null)
+        var (request, bad) = await RequestGuard.ReadRequestAsync(req, RequestGuard.MaxBodyBytes, ReadPushRequest,
+            "Invalid push", "The batch is malformed; nothing was stored.");
+        if (request is null)
         {
             return bad!;
-        }
-        PushRequest request;
-        using (body)
-        {
-            var errors = new List<FieldError>();
-            request = ReadPushRequest(body.RootElement, errors);
-            if (errors.Count > 0)
-            {
-                return ApiResults.BadRequest("validation", "Invalid push", "The batch is malformed; nothing was stored.", errors);
-            }
         }
         var outcome = await pushes.PushAsync(caller.UserId, request, req.HttpContext.RequestAborted);
         switch (outcome.Failure)

@@ -1,0 +1,16 @@
+namespace FieldSync.Core.Records;
+
+public static class RecordStoreExtensions
+{
+    /// <summary>How many point reads run at once when several records are needed together.</summary>
+    public const int ParallelReads = 8;
+
+    /// <summary>Reads several records at once (point reads, <see cref="ParallelReads"/> at a time); null where an id was never written.</summary>
+    public static async Task<StoredRecord?[]> GetManyAsync(this IRecordStore store, IReadOnlyList<(string Table, string Id)> keys, CancellationToken cancellationToken)
+    {
+        var read = new StoredRecord?[keys.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+            async (k, ct) => read[k] = await store.GetAsync(keys[k].Table, keys[k].Id, ct));
+        return read;
+    }
+}
