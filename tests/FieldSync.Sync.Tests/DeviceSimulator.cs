@@ -71,5 +71,22 @@ public sealed class DeviceSimulator(PullService pulls, string userId, string dev
             }
         }
         Checkpoint = result.Checkpoint;
+        VerifyIntegrity(result);
+    }
+
+    /// <summary>
+    /// Checks every table's count and checksum the response carries against the rows held after applying it, as a
+    /// device must: a mismatch here is a false integrity failure (the device would drop the table for nothing) or
+    /// a real divergence, both bugs.
+    /// </summary>
+    private void VerifyIntegrity(PullResult result)
+    {
+        foreach (var status in result.Status.Where(s => s.Count is not null))
+        {
+            var rows = Tables.TryGetValue(status.Table, out var held) ? held : [];
+            var checksum = rows.Aggregate(0L, (x, row) => x ^ BucketChecksum.Of(row.Key, row.Value.GetProperty("version").GetInt64()));
+            Assert.True(status.Count == rows.Count && status.Checksum == BucketChecksum.Format(checksum),
+                $"{deviceId}: {status.Table} figures say {status.Count} rows / {status.Checksum}, the device holds {rows.Count} / {BucketChecksum.Format(checksum)}");
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using FieldSync.Core.Sync;
 using static FieldSync.Sync.Tests.FieldServiceWorld;
 
@@ -155,6 +156,107 @@ public class PullProtocolTests
         Assert.Contains("bookableresourcebooking", results[0].Resync);
         Assert.True(results[0].IsLarge, "a device unseen for 40 days gets a large-sync notice");
         Assert.DoesNotContain("booking-000", device.Ids("bookableresourcebooking"));
+    }
+
+    [Fact]
+    public async Task FirstSync_SmallPagesAfterCompaction_Finishes()
+    {
+        // Issue 8.1: once compaction raised the floor, every page of a first download that ended below it
+        // started the table over, so a new device never finished.
+        await using var h = await WorldWithBookingsAsync(12);
+        await h.Maintainer.EnsureScopesAsync("tech1", CancellationToken.None);
+        await h.UpdateAsync("bookableresourcebooking", "booking-011", ("bookingstatus", Completed));
+        await h.DrainAsync();
+        h.Clock.Advance(TimeSpan.FromDays(40));
+        await h.Feed.CompactAsync(ScopeIds.ForUser("tech1"), h.Clock.GetUtcNow() - TimeSpan.FromDays(30), CancellationToken.None);
+        var head = await h.Feed.GetHeadAsync(ScopeIds.ForUser("tech1"), CancellationToken.None);
+        Assert.True(head!.Bucket("bookableresourcebooking").Floor > 0, "the test needs a raised floor");
+
+        var paged = Device(h, "tech1", "device-new");
+        var results = await paged.SyncAsync(pageSize: 5);
+        var whole = Device(h, "tech1", "device-whole");
+        await whole.SyncAsync();
+
+        Assert.True(results.Count < 20, $"{results.Count} pages for {paged.Tables.Values.Sum(t => t.Count)} rows");
+        Assert.All(results, r => Assert.Empty(r.Resync));
+        foreach (var table in whole.Tables.Keys)
+        {
+            Assert.Equal(whole.Ids(table).Order(), paged.Ids(table).Order());
+        }
+        Assert.Equal(11, paged.Ids("bookableresourcebooking").Count);
+    }
+
+    [Fact]
+    public async Task FirstSync_CompactionInTheMiddle_ResyncsOnlyWhenARemovalWasLost()
+    {
+        await using var h = await WorldWithBookingsAsync(12);
+        var paged = Device(h, "tech1", "device-slow");
+        // Half a first download, then the device is away while a delivered booking leaves and its removal expires.
+        var first = await h.Pulls.PullAsync("tech1", new PullRequest("device-slow", null, null, false, 10), CancellationToken.None);
+        Assert.True(first.Result!.HasMore);
+        var delivered = first.Result.Changes.Single(c => c.Table == "bookableresourcebooking").Upserts.Select(u => u.Id).ToList();
+        await h.UpdateAsync("bookableresourcebooking", delivered[0], ("bookingstatus", Completed));
+        await h.DrainAsync();
+        h.Clock.Advance(TimeSpan.FromDays(40));
+        await h.Feed.CompactAsync(ScopeIds.ForUser("tech1"), h.Clock.GetUtcNow() - TimeSpan.FromDays(30), CancellationToken.None);
+
+        var results = new List<PullResult>();
+        var checkpoint = first.Result.Checkpoint;
+        for (var page = 0; page < 50; page++)
+        {
+            var outcome = await h.Pulls.PullAsync("tech1", new PullRequest("device-slow", checkpoint, null, false, 10), CancellationToken.None);
+            results.Add(outcome.Result!);
+            checkpoint = outcome.Result!.Checkpoint;
+            if (!outcome.Result.HasMore)
+            {
+                break;
+            }
+        }
+        Assert.False(results[^1].HasMore, "the download must finish");
+        // The booking's removal is gone, so the device cannot learn of it incrementally: it must drop the table once.
+        Assert.Equal(1, results.Count(r => r.Resync.Contains("bookableresourcebooking")));
+        var rows = results.SkipWhile(r => !r.Resync.Contains("bookableresourcebooking"))
+            .SelectMany(r => r.Changes).Where(c => c.Table == "bookableresourcebooking").SelectMany(c => c.Upserts).Select(u => u.Id).ToHashSet();
+        Assert.DoesNotContain(delivered[0], rows);
+        Assert.Equal(11, rows.Count);
+    }
+
+    [Fact]
+    public async Task DeltaSync_CommitLandsWhileOpsAreRead_FiguresDescribeTheRowsServed()
+    {
+        // Issue 8.2b: the head's count and checksum were read before the ops; a commit in between made the figures
+        // describe another state than the rows in the same response (a false integrity failure on the device).
+        var faults = new FaultInjectionPolicy();
+        await using var h = await SyncHarness.StartAsync(Today9, services => services.AddSingleton(new FieldSync.Storage.StoragePipelinePolicy(faults)));
+        await SeedAsync(h);
+        await WorkOrderAsync(h, "wo-1");
+        await BookingAsync(h, "booking-1", "resource-tech1", "wo-1", Today9.AddHours(2));
+        await BookingAsync(h, "booking-2", "resource-tech1", "wo-1", Today9.AddHours(3));
+        await h.DrainAsync();
+        var device = Device(h, "tech1");
+        await device.SyncAsync();
+        await h.UpdateAsync("bookableresourcebooking", "booking-1", ("name", "moved earlier"));
+        await h.DrainAsync();
+        h.Clock.Advance(TimeSpan.FromMinutes(6));
+
+        // Hold the pull's read of the bookings' ops (its head is read by then) while the dispatcher edits booking-2.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reached = faults.PauseWhen(call => call.Lane == "puller" && call.Target.Contains("o|bookableresourcebooking|", StringComparison.Ordinal), release.Task);
+        var pull = Task.Run(async () =>
+        {
+            FaultInjectionPolicy.Lane = "puller";
+            return await device.SyncAsync();
+        });
+        await reached.WaitAsync(TimeSpan.FromSeconds(30));
+        await h.UpdateAsync("bookableresourcebooking", "booking-2", ("name", "moved later"));
+        await h.DrainAsync();
+        release.SetResult();
+        var results = await pull; // DeviceSimulator asserts the figures of every response against the rows it holds
+        faults.Disarm();
+
+        Assert.Contains(results, r => r.Status.Any(s => s.Table == "bookableresourcebooking" && s.Count == 2));
+        Assert.Equal(2, device.VersionOf("bookableresourcebooking", "booking-1"));
+        Assert.Equal(2, device.VersionOf("bookableresourcebooking", "booking-2"));
     }
 
     [Fact]

@@ -15,6 +15,12 @@ public sealed class BucketCheckpoint
     [JsonPropertyName("c")] public bool Complete { get; set; }
     /// <summary>Records delivered by the first download so far (for the progress count).</summary>
     [JsonPropertyName("n")] public long Delivered { get; set; }
+    /// <summary>
+    /// The bucket's retention floor when the device last read it. Removals at or below it had expired before
+    /// then, so the device never received the rows they remove; only a floor that rose past both this and
+    /// <see cref="Seq"/> since means a removal the device needed is gone.
+    /// </summary>
+    [JsonPropertyName("f")] public long FloorSeen { get; set; }
     /// <summary>When the table was last synced (unix seconds).</summary>
     [JsonPropertyName("t")] public long SyncedAt { get; set; }
 }

@@ -151,21 +151,26 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
         var hasMore = false;
         long pending = 0;
         var synced = new HashSet<string>(StringComparer.Ordinal);
+        // Scopes whose log grew while this pull read it (an op above the head's last seq came back): their head is
+        // read again after the ops, so the figures sent describe the rows the device holds after this response.
+        var movedScopes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var rule in due)
         {
             var head = rule.IsUserScoped ? userHead : sharedHead!;
             var bucket = head.Bucket(rule.Table);
-            if (!checkpoint.Buckets.TryGetValue(rule.Table, out var cp) || cp.Scope != head.ScopeId || (bucket.Floor > 0 && cp.Seq < bucket.Floor))
+            if (!checkpoint.Buckets.TryGetValue(rule.Table, out var cp) || cp.Scope != head.ScopeId || MustRestart(bucket, cp))
             {
-                // New bucket for this device, a table that moved scope, or a checkpoint past the retention horizon:
-                // the device drops the table's rows and downloads the bucket again. Never silently stale.
+                // New bucket for this device, a table that moved scope, a removal the device needed has expired, or a
+                // position this bucket never reached: the device drops the table's rows and downloads the bucket again.
+                // Never silently stale.
                 if (cp is not null)
                 {
                     resync.Add(rule.Table);
                 }
-                cp = new BucketCheckpoint { Scope = head.ScopeId };
+                cp = new BucketCheckpoint { Scope = head.ScopeId, FloorSeen = bucket.Floor };
                 checkpoint.Buckets[rule.Table] = cp;
             }
+            cp.FloorSeen = bucket.Floor;
             if (budget == 0)
             {
                 hasMore |= bucket.LastSeq > cp.Seq;
@@ -187,6 +192,10 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
                         tableChanges.Removes.Add(op.Id); // a first download has nothing to remove
                     }
                     cp.Seq = op.Seq;
+                    if (op.Seq > bucket.LastSeq)
+                    {
+                        movedScopes.Add(head.ScopeId);
+                    }
                 }
                 if (!cp.Complete)
                 {
@@ -219,15 +228,33 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
             || (mode == SyncModes.DeltaSync && idleFor > TimeSpan.FromHours(profile.Settings.LargeSyncIdleHours));
         checkpoint.PulledAt = now.ToUnixTimeSeconds();
 
-        var status = profile.TablesInDependencyOrder.Select(rule =>
+        // A commit landed while the ops were read: the figures come from the head as it is after the reads.
+        var figuresFrom = new Dictionary<string, ScopeHead?>(StringComparer.Ordinal);
+        foreach (var scope in movedScopes)
+        {
+            figuresFrom[scope] = await feed.GetHeadAsync(scope, cancellationToken);
+        }
+        var status = new List<TableStatus>();
+        foreach (var rule in profile.TablesInDependencyOrder)
         {
             var head = rule.IsUserScoped ? userHead : sharedHead;
-            var bucket = head?.Bucket(rule.Table);
+            ScopeHead? after = null;
+            var moved = head is not null && figuresFrom.TryGetValue(head.ScopeId, out after);
+            var bucket = (moved ? after : head)?.Bucket(rule.Table);
             checkpoint.Buckets.TryGetValue(rule.Table, out var cp);
             DateTimeOffset? last = cp is { SyncedAt: > 0 } ? DateTimeOffset.FromUnixTimeSeconds(cp.SyncedAt) : null;
-            return new TableStatus(rule.Table, last, last + rule.EffectiveSyncInterval, bucket?.Count,
-                bucket is null ? null : BucketChecksum.Format(bucket.Checksum), synced.Contains(rule.Table));
-        }).ToList();
+            // Count and checksum only where they describe exactly the rows the device holds once it has applied this
+            // response: a finished download whose position is the bucket's last seq. Elsewhere (a download still in
+            // progress, a table not served with newer ops, a commit that landed after the rows were read) a device
+            // would see an integrity failure that is not one, and download the table again for nothing.
+            var exact = bucket is not null && cp is { Complete: true } && cp.Seq == bucket.LastSeq;
+            if (moved && !exact && synced.Contains(rule.Table))
+            {
+                hasMore = true; // the commit that landed meanwhile is there to be read now
+            }
+            status.Add(new TableStatus(rule.Table, last, last + rule.EffectiveSyncInterval, exact ? bucket!.Count : null,
+                exact ? BucketChecksum.Format(bucket!.Checksum) : null, synced.Contains(rule.Table)));
+        }
         var revision = ProfileRevisions.Of(profile);
         var profileChanged = checkpoint.ProfileRevision != revision;
         checkpoint.ProfileRevision = revision;
@@ -249,6 +276,19 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
         }
         return new PullOutcome(new PullResult(mode, checkpoint.Encode(), hasMore, Math.Max(0, pending), isLarge, profile, profileChanged, changes, resync, dropped, status, now) { PushOutcomes = outcomes }, PullFailure.None, null);
     }
+
+    /// <summary>
+    /// Whether compaction dropped a removal this device still needed. Removals expire oldest first, so the dropped
+    /// ones are exactly those at or below the floor. Those at or below <see cref="BucketCheckpoint.Seq"/> the device
+    /// has read; those at or below the floor it saw on its last read of the bucket had expired before then, so the
+    /// rows they removed had already left the log and never reached the device (a first download that started
+    /// after a compaction is not stale). Only a floor above both means a removal went missing.
+    /// <para/>
+    /// A position above the bucket's last seq was never issued for this bucket (the scope was rebuilt, or the token
+    /// is forged): waiting for ops above it would leave the device stale forever.
+    /// </summary>
+    private static bool MustRestart(BucketState bucket, BucketCheckpoint cp)
+        => bucket.Floor > Math.Max(cp.Seq, cp.FloorSeen) || cp.Seq > bucket.LastSeq;
 
     /// <summary>
     /// Records still to come in a bucket: exact for a first download (the log holds one op per live record),
