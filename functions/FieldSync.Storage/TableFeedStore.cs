@@ -84,8 +84,15 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         return members;
     }
 
+    public async Task IndexReferencesAsync(string scopeId, IReadOnlyCollection<RecordKey> referenced, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        await Parallel.ForEachAsync(referenced, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (key, ct) => await holders.UpsertEntityAsync(new TableEntity(HolderPartition(key.Table, key.Id), scopeId), TableUpdateMode.Replace, ct));
+    }
+
     public async Task<bool> CommitAsync(string scopeId, ScopeHead? expected, ScopeEvaluation evaluation, IReadOnlyList<MemberChange> changes,
-        DateTimeOffset now, CancellationToken cancellationToken)
+        DateTimeOffset now, CancellationToken cancellationToken, IReadOnlyCollection<RecordKey>? referenced = null)
     {
         await created.Value;
         var seq = expected?.Seq ?? 0;
@@ -106,7 +113,8 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         // For records leaving, note the index entry's ETag now: if a concurrent evaluation re-adds the record
         // after our commit, its upsert changes the ETag and our delete below leaves the entry alone.
         var leaving = new System.Collections.Concurrent.ConcurrentDictionary<MemberChange, ETag>();
-        await Parallel.ForEachAsync(changes.Where(c => indexed && c.Kind == FeedOpKind.Remove),
+        var stillReferenced = referenced?.ToHashSet() ?? [];
+        await Parallel.ForEachAsync(changes.Where(c => indexed && c.Kind == FeedOpKind.Remove && !stillReferenced.Contains(new RecordKey(c.Table, c.Id))),
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (change, ct) =>
             {

@@ -10,10 +10,14 @@ internal sealed class CommitFailingFeedStore(IFeedStore inner) : IFeedStore
 {
     public bool Failing { get; set; }
 
-    public Task<bool> CommitAsync(string scopeId, ScopeHead? expected, ScopeEvaluation evaluation, IReadOnlyList<MemberChange> changes, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<bool> CommitAsync(string scopeId, ScopeHead? expected, ScopeEvaluation evaluation, IReadOnlyList<MemberChange> changes, DateTimeOffset now,
+        CancellationToken cancellationToken, IReadOnlyCollection<RecordKey>? referenced = null)
         => Failing
             ? throw new InvalidOperationException($"Injected: the commit to {scopeId} failed.")
-            : inner.CommitAsync(scopeId, expected, evaluation, changes, now, cancellationToken);
+            : inner.CommitAsync(scopeId, expected, evaluation, changes, now, cancellationToken, referenced);
+
+    public Task IndexReferencesAsync(string scopeId, IReadOnlyCollection<RecordKey> referenced, CancellationToken cancellationToken)
+        => inner.IndexReferencesAsync(scopeId, referenced, cancellationToken);
 
     public Task<ScopeHead?> GetHeadAsync(string scopeId, CancellationToken cancellationToken) => inner.GetHeadAsync(scopeId, cancellationToken);
 

@@ -97,9 +97,19 @@ public interface IFeedStore
     /// <summary>
     /// Applies the changes after <paramref name="expected"/> (null: the scope does not exist yet). Returns false,
     /// having written nothing more, when another writer moved the head first: re-read and try again.
-    /// Large commits are split into several transactions, each consistent on its own.
+    /// Large commits are split into several transactions, each consistent on its own. Rows in
+    /// <paramref name="referenced"/> (see <see cref="IndexReferencesAsync"/>) keep their reverse-index entry when
+    /// they leave: the scope still points to them, so their next create must find it.
     /// </summary>
-    Task<bool> CommitAsync(string scopeId, ScopeHead? expected, ScopeEvaluation evaluation, IReadOnlyList<MemberChange> changes, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<bool> CommitAsync(string scopeId, ScopeHead? expected, ScopeEvaluation evaluation, IReadOnlyList<MemberChange> changes, DateTimeOffset now,
+        CancellationToken cancellationToken, IReadOnlyCollection<RecordKey>? referenced = null);
+
+    /// <summary>
+    /// Adds reverse-index entries (see <see cref="ScopesHoldingAsync"/>) for rows the scope's members point to that do
+    /// not exist: a booking naming a work order not created yet, or deleted. When one is created, its fan-out finds
+    /// this scope, which then takes it in. Written before the commit, like the entries of rows entering.
+    /// </summary>
+    Task IndexReferencesAsync(string scopeId, IReadOnlyCollection<RecordKey> referenced, CancellationToken cancellationToken);
 
     /// <summary>Ops of one bucket with sequence above <paramref name="afterSeq"/>, in order.</summary>
     Task<FeedPage> ReadOpsAsync(string scopeId, string table, long afterSeq, int max, CancellationToken cancellationToken);
@@ -108,9 +118,9 @@ public interface IFeedStore
     Task<int> CompactAsync(string scopeId, DateTimeOffset before, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The scopes whose buckets hold the record now (a reverse index kept by <see cref="CommitAsync"/>: written
-    /// before a record enters a bucket and removed after it leaves, so it may briefly list a scope too many,
-    /// never one too few).
+    /// The scopes whose buckets hold the record now, or whose rows point to it while it does not exist (a reverse
+    /// index kept by <see cref="CommitAsync"/> and <see cref="IndexReferencesAsync"/>: written before a record enters
+    /// a bucket and removed after it leaves, so it may list a scope too many, never one too few).
     /// </summary>
     Task<IReadOnlyList<string>> ScopesHoldingAsync(string table, string id, CancellationToken cancellationToken);
 

@@ -31,6 +31,12 @@ internal sealed class RecordEvaluation(
     private readonly Queue<(string Table, string Id)> work = new();
     private int visits;
 
+    /// <summary>
+    /// Rows of this scope's tables that its members point to but that do not exist (a booking naming a work order
+    /// not created yet, or deleted): the reverse index must list this scope for them, so their create finds it.
+    /// </summary>
+    public HashSet<RecordKey> Referenced { get; } = [];
+
     public async Task<List<MemberChange>> RunAsync(IReadOnlyList<RecordKey> written, CancellationToken cancellationToken)
     {
         await PreloadMembersAsync(written, cancellationToken);
@@ -118,6 +124,10 @@ internal sealed class RecordEvaluation(
         }
         var record = await RecordAsync(table, id, cancellationToken);
         var shouldBeIn = record is not null && await SelectsAsync(rule, record, cancellationToken);
+        if (record is null && await HasReferrersAsync(rule, id, cancellationToken))
+        {
+            Referenced.Add(new RecordKey(table, id));
+        }
         var current = await MemberAsync(table, id, cancellationToken);
         var wasIn = current is { In: true };
         if (shouldBeIn && wasIn && current!.Version == record!.Version)
@@ -177,6 +187,23 @@ internal sealed class RecordEvaluation(
                 }
             }
         }
+    }
+
+    /// <summary>Whether rows of this scope point to the row through a relationship that would bring it in.</summary>
+    private async Task<bool> HasReferrersAsync(TableRule rule, string id, CancellationToken cancellationToken)
+    {
+        if (rule.Download != DownloadMode.Related)
+        {
+            return false;
+        }
+        foreach (var relationship in rule.RelatedTo.Where(r => r.Direction == RelationshipDirection.ReferencedBy && profile.Tables[r.OtherTable].IsUserScoped == userScoped))
+        {
+            if ((await ReferrersAsync(head.ScopeId, relationship.OtherTable, relationship.LookupColumn, id, cancellationToken)).Count > 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Task<bool> SelectsAsync(TableRule rule, Record record, CancellationToken cancellationToken)

@@ -31,9 +31,11 @@ public sealed class ScopeEvaluator(IRecordStore records)
     /// <summary>
     /// The selected rows per table, for the tables of the requested kind (user-scoped when <paramref name="context"/>
     /// names a user, shared otherwise). Tables of the other kind that these depend on are evaluated too but not returned.
+    /// Rows of the requested kind that selected rows point to but that do not exist (not created yet, or deleted) are
+    /// added to <paramref name="missing"/>, when given.
     /// </summary>
     public async Task<Dictionary<string, Dictionary<string, Record>>> EvaluateAsync(
-        OfflineProfile profile, FilterContext context, bool userScoped, CancellationToken cancellationToken)
+        OfflineProfile profile, FilterContext context, bool userScoped, CancellationToken cancellationToken, ICollection<RecordKey>? missing = null)
     {
         var selected = new Dictionary<string, Dictionary<string, Record>>(StringComparer.Ordinal);
         var needed = Needed(profile, userScoped);
@@ -43,7 +45,7 @@ public sealed class ScopeEvaluator(IRecordStore records)
             {
                 continue; // another scope's table that nothing here depends on (all products, for a technician)
             }
-            selected[rule.Table] = await SelectAsync(rule, context, selected, cancellationToken);
+            selected[rule.Table] = await SelectAsync(rule, context, selected, rule.IsUserScoped == userScoped ? missing : null, cancellationToken);
         }
         return selected
             .Where(kv => profile.Tables[kv.Key].IsUserScoped == userScoped)
@@ -69,7 +71,7 @@ public sealed class ScopeEvaluator(IRecordStore records)
     }
 
     private async Task<Dictionary<string, Record>> SelectAsync(TableRule rule, FilterContext context,
-        Dictionary<string, Dictionary<string, Record>> selected, CancellationToken cancellationToken)
+        Dictionary<string, Dictionary<string, Record>> selected, ICollection<RecordKey>? missing, CancellationToken cancellationToken)
     {
         var rows = new Dictionary<string, Record>(StringComparer.Ordinal);
         switch (rule.Download)
@@ -116,9 +118,18 @@ public sealed class ScopeEvaluator(IRecordStore records)
                             .Where(id => id is not null && !rows.ContainsKey(id))
                             .Distinct(StringComparer.Ordinal)
                             .ToList();
-                        foreach (var record in await GetLiveAsync(rule.Table, ids!, cancellationToken))
+                        var live = await GetLiveAsync(rule.Table, ids!, cancellationToken);
+                        foreach (var record in live)
                         {
                             rows[record.Id] = record;
+                        }
+                        if (missing is not null && live.Count < ids.Count)
+                        {
+                            var found = live.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+                            foreach (var id in ids.Where(id => !found.Contains(id!)))
+                            {
+                                missing.Add(new RecordKey(rule.Table, id!));
+                            }
                         }
                     }
                     else

@@ -44,7 +44,8 @@ public sealed class ScopeMaintainer(
                 logger.LogWarning("Scope {Scope} names a profile that no longer exists; left as it is", scopeId);
                 return 0;
             }
-            var selected = await evaluator.EvaluateAsync(profile, context, userScoped, cancellationToken);
+            var referenced = new List<RecordKey>();
+            var selected = await evaluator.EvaluateAsync(profile, context, userScoped, cancellationToken, userScoped ? referenced : null);
             var members = await feed.GetMembersAsync(scopeId, cancellationToken);
             var changes = Diff(selected, members);
             var evaluation = new ScopeEvaluation(profile.Id, ProfileRevisions.Of(profile), context.ResourceId, context.Now);
@@ -55,7 +56,11 @@ public sealed class ScopeMaintainer(
             {
                 return 0;
             }
-            if (await feed.CommitAsync(scopeId, head, evaluation, changes, clock.GetUtcNow(), cancellationToken))
+            if (!await IndexReferencesAsync(scopeId, referenced, cancellationToken))
+            {
+                continue; // a row the scope points to was created meanwhile: evaluate again with it
+            }
+            if (await feed.CommitAsync(scopeId, head, evaluation, changes, clock.GetUtcNow(), cancellationToken, referenced))
             {
                 if (changes.Count > 0)
                 {
@@ -135,14 +140,35 @@ public sealed class ScopeMaintainer(
             {
                 return 0;
             }
+            if (!await IndexReferencesAsync(scopeId, evaluation.Referenced, cancellationToken))
+            {
+                continue; // a row the scope points to was created meanwhile: evaluate again with it
+            }
             var stamp = new ScopeEvaluation(profile.Id, head.ProfileRevision!, head.ResourceId, head.EvaluatedOn ?? context.Now);
-            if (await feed.CommitAsync(scopeId, head, stamp, changes, clock.GetUtcNow(), cancellationToken))
+            if (await feed.CommitAsync(scopeId, head, stamp, changes, clock.GetUtcNow(), cancellationToken, evaluation.Referenced))
             {
                 return changes.Count;
             }
             await BackOffAsync(attempt, cancellationToken);
         }
         throw new InvalidOperationException($"Scope {scopeId} kept changing while {written.Count} written records were evaluated; the message will be retried.");
+    }
+
+    /// <summary>
+    /// Indexes the rows the scope points to that do not exist, so that their create fans out to this scope; then
+    /// reads them once more. One created between the evaluation's read and the index write may have fanned out
+    /// without finding the entry: then false, and the caller evaluates again (it will see the row). A create after
+    /// this read finds the entry.
+    /// </summary>
+    private async Task<bool> IndexReferencesAsync(string scopeId, IReadOnlyCollection<RecordKey> referenced, CancellationToken cancellationToken)
+    {
+        if (referenced.Count == 0)
+        {
+            return true;
+        }
+        await feed.IndexReferencesAsync(scopeId, referenced, cancellationToken);
+        var now = await records.GetManyAsync([.. referenced.Select(k => (k.Table, k.Id))], cancellationToken);
+        return now.All(stored => stored is null || stored.Record.Deleted);
     }
 
     /// <summary>Makes sure the scopes a user's device reads exist and are registered; builds them on first use.</summary>
