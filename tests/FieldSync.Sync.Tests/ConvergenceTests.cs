@@ -49,6 +49,11 @@ public class ConvergenceTests
         // Pushes draw from a random stream of their own, so the server-side history of a seed stays as it was.
         var pushRandom = new Random(seed ^ 0x5EED);
         var pushes = new PushLedger();
+        // The steps that found issue 8's feed defects draw from a stream of their own too: rows created after the rows
+        // that point to them, work orders deleted and created again, compaction in the middle of a first download.
+        var lateRandom = new Random(seed ^ 0x1A7E);
+        var lateWorkOrders = new List<string>();
+        var deletedWorkOrders = new List<string>();
         string Id(string prefix) => $"{prefix}-{next++:D4}";
         T Pick<T>(IReadOnlyList<T> list) => list[random.Next(list.Count)];
 
@@ -57,6 +62,10 @@ public class ConvergenceTests
             if (pushRandom.Next(5) == 0)
             {
                 log.Add(await PushRandomBatchAsync(h, devices, pushRandom, pushes, () => Id("pwop")));
+            }
+            if (lateRandom.Next(4) == 0)
+            {
+                log.Add(await LateStepAsync(h, devices, lateRandom, workOrders, lateWorkOrders, deletedWorkOrders, () => Id("late")));
             }
             var roll = random.Next(100);
             var now = h.Clock.GetUtcNow();
@@ -200,6 +209,71 @@ public class ConvergenceTests
         await pushes.AssertSettledAsync(h, $"seed {seed}, end");
         Assert.True(conflictDetection || pushes.Conflicts == 0, $"seed {seed}: conflicts rejected with conflict detection off");
         Assert.True(pushes.Applied > 0, $"seed {seed}: no pushed change was applied, so the push invariants were not exercised: {string.Join("; ", log.Where(l => l.StartsWith("push", StringComparison.Ordinal)))}");
+    }
+
+    /// <summary>
+    /// Issue 8's feed steps: a booking naming a work order that does not exist yet (then the work order and a part of
+    /// it are created), a work order deleted while bookings still name it (and later created again), and compaction
+    /// after 31 days while a device is in the middle of a paged first download.
+    /// </summary>
+    private static async Task<string> LateStepAsync(SyncHarness h, Dictionary<string, DeviceSimulator> devices, Random random,
+        List<string> workOrders, List<string> lateWorkOrders, List<string> deletedWorkOrders, Func<string> newId)
+    {
+        var now = h.Clock.GetUtcNow();
+        switch (random.Next(6))
+        {
+            case 0:
+            case 1:
+                var wo = newId();
+                var booking = newId();
+                lateWorkOrders.Add(wo);
+                await BookingAsync(h, booking, "resource-" + Users[random.Next(Users.Length)], wo, now.AddHours(random.Next(1, 48)));
+                return $"booking {booking} names future {wo}";
+            case 2 when lateWorkOrders.Count > 0:
+                var late = lateWorkOrders[random.Next(lateWorkOrders.Count)];
+                lateWorkOrders.Remove(late);
+                await WorkOrderAsync(h, late, random.Next(2) == 0 ? "account-1" : "account-2");
+                workOrders.Add(late);
+                if (random.Next(2) == 0)
+                {
+                    await h.DrainAsync(); // sometimes the work order is fanned out before its part is written
+                }
+                var part = newId();
+                await h.CreateAsync("workorderproduct", part, ("name", part), ("workorder", late), ("product", "product-1"));
+                return $"create late {late} and part {part}";
+            case 3 when workOrders.Count > 0:
+                var gone = workOrders[random.Next(workOrders.Count)];
+                workOrders.Remove(gone);
+                deletedWorkOrders.Add(gone);
+                await h.DeleteAsync("workorder", gone);
+                return $"delete {gone}";
+            case 4 when deletedWorkOrders.Count > 0:
+                var back = deletedWorkOrders[random.Next(deletedWorkOrders.Count)];
+                deletedWorkOrders.Remove(back);
+                await WorkOrderAsync(h, back, random.Next(2) == 0 ? "account-1" : "account-2");
+                workOrders.Add(back);
+                return $"re-create {back}";
+            case 5:
+                // A device starts its first download, gets a page or two, and is away for 31 days; the daily compaction
+                // drops the removals of that month meanwhile. Its download must still finish, and converge.
+                var user = Users[random.Next(Users.Length)];
+                var device = devices[user];
+                device.Reset();
+                await h.DrainAsync();
+                for (var page = random.Next(1, 3); page > 0 && await device.PullPageAsync(random.Next(1, 6)); page--)
+                {
+                }
+                h.Clock.Advance(TimeSpan.FromDays(31));
+                await h.FanOut.ReevaluateTimeRelativeAsync(CancellationToken.None);
+                await h.DrainAsync();
+                foreach (var registration in await h.Feed.ListScopesAsync(CancellationToken.None))
+                {
+                    await h.Feed.CompactAsync(registration.ScopeId, h.Clock.GetUtcNow() - TimeSpan.FromDays(30), CancellationToken.None);
+                }
+                var pages = (await device.SyncAsync(pageSize: random.Next(1, 6))).Count;
+                return $"compaction during {user}'s first download ({pages} more pages)";
+        }
+        return "late: nothing to do";
     }
 
     /// <summary>

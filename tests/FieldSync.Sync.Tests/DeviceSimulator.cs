@@ -41,6 +41,16 @@ public sealed class DeviceSimulator(PullService pulls, string userId, string dev
         throw new InvalidOperationException("sync did not finish");
     }
 
+    /// <summary>Pulls one page only (a download interrupted after it). Returns whether the server has more.</summary>
+    public async Task<bool> PullPageAsync(int pageSize)
+    {
+        var outcome = await pulls.PullAsync(userId, new PullRequest(deviceId, Checkpoint, null, false, pageSize), CancellationToken.None);
+        Assert.True(outcome.Failure == PullFailure.None, $"pull failed: {outcome.Failure} {outcome.Detail}");
+        Apply(outcome.Result!);
+        History.Add(outcome.Result!);
+        return outcome.Result!.HasMore;
+    }
+
     /// <summary>Forgets everything, as the seed's app reset does: the next sync is a first sync.</summary>
     public void Reset()
     {
