@@ -26,7 +26,25 @@ public class ConvergenceTests
     [InlineData(7)]
     [InlineData(424242)]
     [InlineData(4)] // found a technician's row decided on a shared bucket that was not built yet
-    public async Task RandomHistory_DevicesConvergeToBruteForceModel(int seed)
+    public Task RandomHistory_DevicesConvergeToBruteForceModel(int seed) => RunAsync(seed);
+
+    /// <summary>
+    /// A soak over more seeds, run by hand: <c>FIELDSYNC_SOAK_SEEDS=100-160 dotnet test tests/FieldSync.Sync.Tests
+    /// --filter RandomHistory_Soak</c>. Without the variable it runs one seed of its own, so it never passes empty.
+    /// </summary>
+    [Fact]
+    public async Task RandomHistory_Soak_DevicesConvergeForEverySeed()
+    {
+        var range = Environment.GetEnvironmentVariable("FIELDSYNC_SOAK_SEEDS")?.Split('-') is [var from, var to]
+            ? (int.Parse(from, System.Globalization.CultureInfo.InvariantCulture), int.Parse(to, System.Globalization.CultureInfo.InvariantCulture))
+            : (31, 31);
+        for (var seed = range.Item1; seed <= range.Item2; seed++)
+        {
+            await RunAsync(seed);
+        }
+    }
+
+    private static async Task RunAsync(int seed)
     {
         var random = new Random(seed);
         var start = new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero);
