@@ -27,7 +27,7 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
     private readonly TableClient feed = service.GetTableClient(options.TablePrefix + "feed");
     private readonly TableClient scopes = service.GetTableClient(options.TablePrefix + "scopes");
     private readonly TableClient holders = service.GetTableClient(options.TablePrefix + "holders");
-    private readonly Lazy<Task> created = new(() => Task.WhenAll(
+    private readonly CreateOnce created = new(() => Task.WhenAll(
         service.GetTableClient(options.TablePrefix + "feed").CreateIfNotExistsAsync(),
         service.GetTableClient(options.TablePrefix + "scopes").CreateIfNotExistsAsync(),
         service.GetTableClient(options.TablePrefix + "holders").CreateIfNotExistsAsync()));

@@ -23,7 +23,7 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
 
     private readonly TableClient table = service.GetTableClient(options.TablePrefix + "inbox");
     private readonly TableClient pending = service.GetTableClient(options.TablePrefix + "pushpending");
-    private readonly Lazy<Task> created = new(() => Task.WhenAll(
+    private readonly CreateOnce created = new(() => Task.WhenAll(
         service.GetTableClient(options.TablePrefix + "inbox").CreateIfNotExistsAsync(),
         service.GetTableClient(options.TablePrefix + "pushpending").CreateIfNotExistsAsync()));
 

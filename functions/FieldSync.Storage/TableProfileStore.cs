@@ -19,7 +19,7 @@ public sealed class TableProfileStore(TableServiceClient service, SchemaCatalog 
     private const string AssignmentPartition = "assignment";
 
     private readonly TableClient table = service.GetTableClient(options.TablePrefix + "profiles");
-    private readonly Lazy<Task> created = new(() => service.GetTableClient(options.TablePrefix + "profiles").CreateIfNotExistsAsync());
+    private readonly CreateOnce created = new(() => service.GetTableClient(options.TablePrefix + "profiles").CreateIfNotExistsAsync());
     private readonly ConcurrentDictionary<string, OfflineProfile> byRevision = new(StringComparer.Ordinal);
     private readonly Lazy<OfflineProfile> builtIn = new(() => DefaultProfiles.FieldServiceMobile(schema));
 
@@ -91,7 +91,7 @@ public sealed class TableDeviceRegistry(TableServiceClient service, StorageOptio
 {
     private const string Row = "device";
     private readonly TableClient table = service.GetTableClient(options.TablePrefix + "devices");
-    private readonly Lazy<Task> created = new(() => service.GetTableClient(options.TablePrefix + "devices").CreateIfNotExistsAsync());
+    private readonly CreateOnce created = new(() => service.GetTableClient(options.TablePrefix + "devices").CreateIfNotExistsAsync());
 
     public async Task<DeviceRegistration?> GetAsync(string deviceId, CancellationToken cancellationToken)
     {
@@ -137,7 +137,7 @@ public sealed class QueueFeedWork(Azure.Storage.Queues.QueueServiceClient queues
     private readonly Azure.Storage.Queues.QueueClient push = queues.GetQueueClient(QueueNames.Push);
     private readonly Azure.Storage.Queues.QueueClient recordChanges = queues.GetQueueClient(QueueNames.RecordChanges);
     private readonly Azure.Storage.Queues.QueueClient scopeEvaluations = queues.GetQueueClient(QueueNames.ScopeEvaluations);
-    private readonly Lazy<Task> created = new(() => Task.WhenAll(
+    private readonly CreateOnce created = new(() => Task.WhenAll(
         queues.GetQueueClient(QueueNames.RecordChanges).CreateIfNotExistsAsync(),
         queues.GetQueueClient(QueueNames.ScopeEvaluations).CreateIfNotExistsAsync(),
         queues.GetQueueClient(QueueNames.Push).CreateIfNotExistsAsync()));

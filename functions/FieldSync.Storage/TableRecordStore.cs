@@ -22,7 +22,7 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
     private const string ChangeProperty = "_change";
 
     private readonly TableClient recordsTable = service.GetTableClient(options.TablePrefix + "records");
-    private readonly Lazy<Task> created = new(() => service.GetTableClient(options.TablePrefix + "records").CreateIfNotExistsAsync());
+    private readonly CreateOnce created = new(() => service.GetTableClient(options.TablePrefix + "records").CreateIfNotExistsAsync());
 
     public async Task<StoredRecord?> GetAsync(string table, string id, CancellationToken cancellationToken)
     {

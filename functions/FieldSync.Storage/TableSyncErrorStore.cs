@@ -44,7 +44,7 @@ public sealed class TableSyncErrorStore(TableServiceClient service, StorageOptio
     private static readonly DateTimeOffset MinStorable = new(1601, 1, 2, 0, 0, 0, TimeSpan.Zero);
 
     private readonly TableClient table = service.GetTableClient(options.TablePrefix + "syncerrors");
-    private readonly Lazy<Task> created = new(() => service.GetTableClient(options.TablePrefix + "syncerrors").CreateIfNotExistsAsync());
+    private readonly CreateOnce created = new(() => service.GetTableClient(options.TablePrefix + "syncerrors").CreateIfNotExistsAsync());
 
     public async Task<SyncError> AddAsync(SyncError syncError, CancellationToken cancellationToken)
     {

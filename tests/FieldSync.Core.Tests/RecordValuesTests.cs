@@ -64,12 +64,27 @@ public class RecordValuesTests
     [InlineData("""{ "other": "a/b" }""", "other", "not a valid other id")]
     [InlineData("""{ "other": 5 }""", "other", "record id")]
     [InlineData("""{ "ratio": 1e400 }""", "ratio", "finite")]
+    [InlineData("""{ "starts": "1600-12-31T23:59:59Z" }""", "starts", "before 1601-01-01")]
+    [InlineData("""{ "starts": "1601-01-01T00:30:00+01:00" }""", "starts", "before 1601-01-01")]
+    [InlineData("""{ "starts": "0001-01-01T00:00:00Z" }""", "starts", "before 1601-01-01")]
+    [InlineData("""{ "day": "1600-12-31" }""", "day", "before 1601-01-01")]
+    [InlineData("""{ "day": "0001-01-01" }""", "day", "before 1601-01-01")]
     public void ReadColumns_BadValue_ReportsTheField(string json, string field, string message)
     {
         var (_, errors) = Read(json);
         var error = Assert.Single(errors);
         Assert.Equal(field, error.Field);
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ "starts": "1601-01-01T00:00:00Z", "day": "1601-01-01" }""")]
+    [InlineData("""{ "starts": "9999-12-31T23:59:59Z", "day": "9999-12-31" }""")]
+    public void ReadColumns_DatesAtTheStorableLimits_AreAccepted(string json)
+    {
+        var (values, errors) = Read(json);
+        Assert.Empty(errors);
+        Assert.Equal(2, values.Count);
     }
 
     [Fact]

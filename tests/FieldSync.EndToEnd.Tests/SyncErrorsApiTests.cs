@@ -183,6 +183,9 @@ public class SyncErrorsApiTests(ApiFixture api)
     [InlineData("from=03/10/2026%2012:00:00Z", "from")]
     [InlineData("from=2026-03-10T12:00:00+01:00", "from")] // an unescaped '+' arrives as a space
     [InlineData("to=yesterday", "to")]
+    [InlineData("from=1600-12-31T23:59:59Z", "from")]
+    [InlineData("to=0001-01-01T00:00:00Z", "to")]
+    [InlineData("from=0001-01-01T00:00:00Z&to=2026-03-10T11:59:59Z", "from")]
     [InlineData("from=2026-03-10T12:00:00Z&to=2026-03-10T11:59:59Z", "from")]
     [InlineData("pageSize=0", "pageSize")]
     [InlineData("pageSize=1001", "pageSize")]

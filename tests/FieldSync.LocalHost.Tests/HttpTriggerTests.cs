@@ -90,6 +90,8 @@ public sealed class HttpTriggerTests(AzuriteFixture azurite) : IClassFixture<Azu
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("urn:fieldsync:problem:validation", problem.RootElement.GetProperty("type").GetString());
         Assert.Empty(_host.Recorder.Calls("CreateItem"));
     }
 
@@ -103,6 +105,9 @@ public sealed class HttpTriggerTests(AzuriteFixture azurite) : IClassFixture<Azu
         var body = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("secret internal detail", body, StringComparison.Ordinal);
         Assert.DoesNotContain("InvalidOperationException", body, StringComparison.Ordinal);
+        using var problem = JsonDocument.Parse(body);
+        Assert.Equal("urn:fieldsync:problem:internal-error", problem.RootElement.GetProperty("type").GetString());
+        Assert.Equal(500, problem.RootElement.GetProperty("status").GetInt32());
     }
 
     [Theory]

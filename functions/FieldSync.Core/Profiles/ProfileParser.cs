@@ -77,7 +77,11 @@ public static partial class ProfileParser
         return ok;
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,63}$")]
+    /// <summary>Whether <paramref name="id"/> is a valid profile id (it becomes a Table row key and a URL segment).</summary>
+    public static bool IsValidId(string? id) => id is not null && ProfileId().IsMatch(id);
+
+    // \z, not $: $ also matches before a final newline, and a profile id becomes a storage key.
+    [GeneratedRegex(@"^[a-z][a-z0-9-]{0,63}\z")]
     private static partial Regex ProfileId();
 
     /// <summary>A table rule as read, before relationships are resolved and derived facts computed.</summary>

@@ -16,6 +16,15 @@ public static class RecordValues
         new HashSet<string>(StringComparer.Ordinal) { "id", "version", "modifiedOn", "modifiedBy", "deleted" };
 
     /// <summary>
+    /// The earliest date and time Azure Table storage holds (1601-01-01 UTC; Azurite takes earlier ones, Azure
+    /// rejects the write). Date columns are held to the same range so both kinds of column mean the same span.
+    /// </summary>
+    public static readonly DateTimeOffset MinDateTime = new(1601, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The earliest date a date column takes; see <see cref="MinDateTime"/>.</summary>
+    public static readonly DateOnly MinDate = new(1601, 1, 1);
+
+    /// <summary>
     /// Reads the columns of a JSON object. <c>null</c> clears a column. System fields other than <c>id</c>
     /// are rejected because the server assigns them.
     /// </summary>
@@ -150,6 +159,12 @@ public static class RecordValues
                 return false;
             case ColumnType.Lookup when !RecordIds.IsValid((string)value, out var idError):
                 error = $"'{column.Name}' is not a valid {column.Target} id: {idError}";
+                return false;
+            case ColumnType.DateTime when (DateTimeOffset)value < MinDateTime:
+                error = $"'{column.Name}' is before 1601-01-01T00:00:00Z, the earliest date and time storage holds.";
+                return false;
+            case ColumnType.Date when (DateOnly)value < MinDate:
+                error = $"'{column.Name}' is before 1601-01-01, the earliest date a date column holds.";
                 return false;
             case ColumnType.Choice when column.Options.All(o => o.Value != (int)value):
                 error = $"'{column.Name}' must be one of {string.Join(", ", column.Options.Select(o => $"{o.Value} ({o.Label})"))}.";

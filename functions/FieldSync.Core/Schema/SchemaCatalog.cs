@@ -29,6 +29,9 @@ public sealed partial class SchemaCatalog
 
     public bool TryGetTable(string name, out TableSchema table) => Tables.TryGetValue(name, out table!);
 
+    /// <summary>Whether <paramref name="name"/> has the form every table name has (it may still not be declared).</summary>
+    public static bool IsValidTableName(string? name) => name is not null && TableName().IsMatch(name);
+
     /// <summary>The field-service schema shipped inside this assembly.</summary>
     public static SchemaCatalog LoadDefault()
     {
@@ -271,10 +274,11 @@ public sealed partial class SchemaCatalog
     private static string? OptionalString(JsonElement element, string name)
         => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    [GeneratedRegex("^[a-z][a-z0-9]{2,62}$")]
+    // \z, not $: $ also matches before a final newline, and these names become storage keys.
+    [GeneratedRegex(@"^[a-z][a-z0-9]{2,62}\z")]
     private static partial Regex TableName();
 
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,63}$")]
+    [GeneratedRegex(@"^[a-z][a-z0-9_]{0,63}\z")]
     private static partial Regex ColumnName();
 }
 

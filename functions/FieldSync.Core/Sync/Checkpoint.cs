@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -45,23 +44,83 @@ public sealed class Checkpoint
     public string Encode()
         => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(this)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public static bool TryDecode(string token, out Checkpoint? checkpoint)
+    /// <summary>Most buckets a checkpoint may carry: one per table, and a schema has far fewer tables.</summary>
+    public const int MaxBuckets = 256;
+
+    /// <summary>Highest op sequence or record count a bucket may name; feeds count up from 1, far below this.</summary>
+    public const long MaxSequence = 1L << 53;
+
+    /// <summary>Latest time (unix seconds, 2200-01-01) a checkpoint may name; the pull adds intervals to it without overflow.</summary>
+    public const long MaxUnixSeconds = 7_258_118_400;
+
+    private const int MaxRevisionLength = 64;
+
+    /// <summary>
+    /// Decodes a token this server issued. Anything else — not base64, not JSON, nulls where values belong, ids or
+    /// table names that are not valid, numbers negative or out of range, another format version — is rejected
+    /// here, so a forged token is a clean "invalid checkpoint" rather than a failure deep in the pull.
+    /// </summary>
+    public static bool TryDecode(string? token, out Checkpoint? checkpoint)
     {
         checkpoint = null;
-        if (token.Length > 64 * 1024)
+        if (string.IsNullOrEmpty(token) || token.Length > 64 * 1024)
         {
             return false;
         }
+        Checkpoint? decoded;
         try
         {
             var base64 = token.Replace('-', '+').Replace('_', '/');
             base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
-            checkpoint = JsonSerializer.Deserialize<Checkpoint>(Encoding.UTF8.GetString(Convert.FromBase64String(base64)));
-            return checkpoint is { FormatVersion: 1 } && checkpoint.Buckets.Values.All(b => b is not null && b.Seq >= 0);
+            decoded = JsonSerializer.Deserialize<Checkpoint>(Convert.FromBase64String(base64));
         }
-        catch (Exception ex) when (ex is FormatException or JsonException)
+        catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException or ArgumentException or NotSupportedException)
+        {
+            // InvalidOperationException and ArgumentException: strings that are not valid UTF-8 or UTF-16.
+            return false;
+        }
+        if (decoded is null || !decoded.IsValid())
         {
             return false;
         }
+        checkpoint = decoded;
+        return true;
     }
+
+    private bool IsValid()
+    {
+        if (FormatVersion != 1
+            || !Records.RecordIds.IsValid(DeviceId, out _)
+            || !Records.RecordIds.IsValid(UserId, out _)
+            || PulledAt is < 0 or > MaxUnixSeconds
+            || OutcomesThrough < 0
+            || (ProfileRevision is not null && (ProfileRevision.Length > MaxRevisionLength || !ProfileRevision.All(char.IsAsciiLetterOrDigit)))
+            || Buckets is null
+            || Buckets.Count > MaxBuckets)
+        {
+            return false;
+        }
+        foreach (var (table, bucket) in Buckets)
+        {
+            if (!Schema.SchemaCatalog.IsValidTableName(table)
+                || bucket is null
+                || !IsValidScope(bucket.Scope)
+                || bucket.Seq is < 0 or > MaxSequence
+                || bucket.Delivered is < 0 or > MaxSequence
+                || bucket.SyncedAt is < 0 or > MaxUnixSeconds)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>A bucket is read from the user's own scope (<c>u|&lt;user id&gt;</c>) or a profile's shared one (<c>s|&lt;profile id&gt;</c>).</summary>
+    private bool IsValidScope(string? scope)
+        => scope is not null && scope.Length > 2 && scope[1] == '|' && scope[0] switch
+        {
+            'u' => scope == ScopeIds.ForUser(UserId),
+            's' => Profiles.ProfileParser.IsValidId(scope[2..]),
+            _ => false,
+        };
 }

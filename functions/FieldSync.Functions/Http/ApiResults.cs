@@ -110,6 +110,14 @@ public static class ApiResults
     public static JsonWriterResult Forbidden(string detail)
         => Problem(StatusCodes.Status403Forbidden, "forbidden", "Not allowed", detail);
 
+    /// <summary>
+    /// The answer to an unexpected exception, in both hosts: a 500 problem that says nothing of the exception
+    /// (its text can hold keys, queries or stack frames); the host's log has it, under the invocation id.
+    /// </summary>
+    public static JsonWriterResult InternalError(string function)
+        => Problem(StatusCodes.Status500InternalServerError, "internal-error", "An unexpected error occurred",
+            $"The server failed to handle the request ({function}); it may have done part of the work. Retry later; if it persists, report the time of the request.");
+
     public static JsonWriterResult BadRequest(string slug, string title, string detail, IReadOnlyList<FieldError>? errors = null)
         => Problem(StatusCodes.Status400BadRequest, slug, title, detail, errors);
 

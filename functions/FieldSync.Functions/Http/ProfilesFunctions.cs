@@ -36,6 +36,10 @@ public sealed class ProfilesFunctions(
         {
             return denied!;
         }
+        if (InvalidProfileId(profileId, "profileId") is { } invalidId)
+        {
+            return invalidId;
+        }
         var (body, bad) = await RequestGuard.ReadJsonAsync(req, 256 * 1024);
         if (body is null)
         {
@@ -84,6 +88,10 @@ public sealed class ProfilesFunctions(
         if (caller is null)
         {
             return denied!;
+        }
+        if (InvalidProfileId(profileId, "profileId") is { } invalidId)
+        {
+            return invalidId;
         }
         var profile = await profiles.GetAsync(profileId, req.HttpContext.RequestAborted);
         return profile is null
@@ -144,6 +152,10 @@ public sealed class ProfilesFunctions(
                 return ApiResults.BadRequest("validation", "Invalid assignment", "The body must be { \"profileId\": \"<id>\" }.", [new FieldError("profileId", "required, a string")]);
             }
         }
+        if (InvalidProfileId(profileId, "profileId") is { } invalidId)
+        {
+            return invalidId;
+        }
         var cancellationToken = req.HttpContext.RequestAborted;
         if (await profiles.GetAsync(profileId, cancellationToken) is null)
         {
@@ -165,6 +177,17 @@ public sealed class ProfilesFunctions(
             w.WriteString("profileId", profileId);
             w.WriteEndObject();
         });
+    }
+
+    /// <summary>Profile ids become Table row keys: anything but a valid id is refused before storage sees it.</summary>
+    private static JsonWriterResult? InvalidProfileId(string profileId, string field)
+    {
+        if (ProfileParser.IsValidId(profileId))
+        {
+            return null;
+        }
+        var message = $"A profile id is 1-{ProfileParser.MaxIdLength} characters of a-z, 0-9 and '-', starting with a letter.";
+        return ApiResults.BadRequest("validation", "Invalid profile id", message, [new FieldError(field, message)]);
     }
 
     private static JsonWriterResult ProfileResult(int status, OfflineProfile profile)

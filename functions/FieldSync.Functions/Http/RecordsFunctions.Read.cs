@@ -6,7 +6,10 @@ namespace FieldSync.Functions.Http;
 
 public sealed partial class RecordsFunctions
 {
-    /// <summary>Reads one record with its version as ETag; a deleted or unknown id is "Record Not Found".</summary>
+    /// <summary>
+    /// Reads one record with its version as ETag; a deleted or unknown id is "Record Not Found". If-None-Match
+    /// with the current version (or <c>*</c>, which any existing record matches) answers 304.
+    /// </summary>
     [Function(nameof(GetRecord))]
     public async Task<IActionResult> GetRecord(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "records/{table}/{id}")] HttpRequest req, string table, string id)
@@ -21,7 +24,7 @@ public sealed partial class RecordsFunctions
         {
             return ApiResults.FromFailure(result);
         }
-        if (ETags.TryParseIfMatch(req.Headers.IfNoneMatch.ToString(), out var seen) && seen.Version == result.Record!.Version)
+        if (ETags.IfNoneMatchMatches(req.Headers.IfNoneMatch.ToString(), result.Record!.Version))
         {
             var notModified = new EmptyResult(StatusCodes.Status304NotModified);
             notModified.Headers["ETag"] = ETags.Format(result.Record.Version);

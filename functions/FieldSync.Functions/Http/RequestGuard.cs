@@ -12,6 +12,9 @@ public sealed class RequestGuard(CallerAuthenticator authenticator)
     /// <summary>Largest JSON body the records API reads; a record is at most ~900 KiB in storage.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
+    /// <summary>Deepest nesting a body may have; no request of the API nests more than a few levels.</summary>
+    public const int MaxDepth = 16;
+
     /// <summary>Authenticates the caller and checks it holds one of <paramref name="roles"/>.</summary>
     public async Task<(Caller? Caller, IActionResult? Failure)> AuthorizeAsync(HttpRequest request, params string[] roles)
     {
@@ -47,27 +50,47 @@ public sealed class RequestGuard(CallerAuthenticator authenticator)
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        try
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > maxBytes)
+            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
             {
-                return (null, TooLarge(maxBytes));
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > maxBytes)
+                {
+                    return (null, TooLarge(maxBytes));
+                }
             }
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // The server refused the body (a broken chunked encoding, a body cut short, over its own limit): the caller's fault.
+            return (null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge(maxBytes)
+                : ApiResults.BadRequest("malformed-json", "Malformed body", "The request body could not be read; send it again, whole."));
         }
         if (buffer.Length == 0)
         {
             return (null, ApiResults.BadRequest("malformed-json", "Malformed JSON", "The request needs a JSON body."));
         }
+        var json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        JsonDocument document;
         try
         {
-            return (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 16 }), null);
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException ex)
         {
             return (null, ApiResults.BadRequest("malformed-json", "Malformed JSON",
-                $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})."));
+                $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}); it may nest at most {MaxDepth} levels."));
         }
+        var invalid = JsonText.FindInvalidText(json.Span);
+        if (invalid >= 0)
+        {
+            document.Dispose();
+            return (null, ApiResults.BadRequest("malformed-json", "Malformed JSON",
+                $"The body has text that is not Unicode at byte {invalid + 1}: bytes that are not UTF-8, or a \\u escape of a lone surrogate such as \\ud800. Send UTF-8 and escape only whole characters."));
+        }
+        return (document, null);
     }
 
     /// <summary>
@@ -102,8 +125,14 @@ public sealed class RequestGuard(CallerAuthenticator authenticator)
             return ApiResults.Problem(StatusCodes.Status428PreconditionRequired, "precondition-required", "If-Match required",
                 "Send If-Match with the ETag (version) you last read, e.g. If-Match: \"3\", or If-Match: * to overwrite whatever is there.");
         }
-        return ETags.TryParseIfMatch(header, out condition)
-            ? null
+        if (ETags.TryParseIfMatch(header, out condition))
+        {
+            return null;
+        }
+        // A weak ETag is well-formed but never matches for a write (RFC 9110 13.1.1: If-Match compares strongly).
+        return ETags.IsWeak(header)
+            ? ApiResults.Problem(StatusCodes.Status412PreconditionFailed, "precondition-failed", "Weak ETag",
+                "If-Match compares strongly, so a weak ETag (W/\"...\") never matches a write; send the record's ETag as you read it, e.g. If-Match: \"3\". Nothing was written.")
             : ApiResults.BadRequest("invalid-if-match", "Invalid If-Match", $"If-Match must be a record ETag such as \"3\", or *; got {header}.");
     }
 

@@ -121,6 +121,11 @@ public sealed class SyncErrorsFunctions(ISyncErrorStore errors, SchemaCatalog sc
                 return (null, Invalid(name, $"Invalid {name}",
                     $"{name} must be an ISO 8601 date and time with an offset, e.g. 2026-11-25T08:00:00Z or 2026-11-25T10:00:00%2B02:00 (a '+' must be sent as %2B in a URL)."));
             }
+            if (instant < RecordValues.MinDateTime)
+            {
+                // Azure Tables holds nothing earlier; Azurite would take it, Azure would fail the query.
+                return (null, Invalid(name, $"Invalid {name}", $"{name} must not be before 1601-01-01T00:00:00Z."));
+            }
             if (name == "from")
             {
                 from = instant;

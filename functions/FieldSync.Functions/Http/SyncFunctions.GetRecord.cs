@@ -26,6 +26,11 @@ public sealed partial class SyncFunctions
         {
             return ApiResults.BadRequest("validation", "Invalid deviceId", $"deviceId: {deviceError}", [new FieldError("deviceId", deviceError!)]);
         }
+        if (!FieldSync.Core.Schema.SchemaCatalog.IsValidTableName(table))
+        {
+            // Only names a table can have reach the feed's keys; a declared but absent table is "not found" below.
+            return ApiResults.Problem(StatusCodes.Status404NotFound, "unknown-table", "Unknown table", $"'{table}' is not a table of the schema; see GET /api/schema.");
+        }
         if (!RecordIds.IsValid(id, out var idError))
         {
             return ApiResults.BadRequest("validation", "Invalid id", idError!, [new FieldError("id", idError!)]);

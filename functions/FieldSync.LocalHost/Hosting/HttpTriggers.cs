@@ -94,7 +94,7 @@ internal static class HttpTriggers
         }
         catch (BindingException ex)
         {
-            await Results.Problem(title: "Bad request", statusCode: StatusCodes.Status400BadRequest, detail: ex.Message).ExecuteAsync(context);
+            await WriteResultAsync(context, FieldSync.Functions.Http.ApiResults.BadRequest("validation", "Bad request", ex.Message));
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -105,11 +105,9 @@ internal static class HttpTriggers
             logger.LogError(ex, "Function {Function} failed on {Method} {Path}", binding.Function.Name, context.Request.Method, context.Request.Path);
             if (!context.Response.HasStarted)
             {
-                // RFC 9457 body without the exception: the real host does not leak stack traces either.
-                await Results.Problem(
-                    title: "An unexpected error occurred",
-                    statusCode: StatusCodes.Status500InternalServerError,
-                    detail: $"Function '{binding.Function.Name}' failed; see the host log.").ExecuteAsync(context);
+                // The same answer as the Azure Functions app's ProblemMiddleware: a problem without the exception.
+                context.Response.Clear();
+                await WriteResultAsync(context, FieldSync.Functions.Http.ApiResults.InternalError(binding.Function.Name));
             }
         }
     }
