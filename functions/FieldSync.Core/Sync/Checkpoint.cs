@@ -107,6 +107,7 @@ public sealed class Checkpoint
                 || !IsValidScope(bucket.Scope)
                 || bucket.Seq is < 0 or > MaxSequence
                 || bucket.Delivered is < 0 or > MaxSequence
+                || bucket.FloorSeen is < 0 or > MaxSequence
                 || bucket.SyncedAt is < 0 or > MaxUnixSeconds)
             {
                 return false;
