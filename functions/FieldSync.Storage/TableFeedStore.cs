@@ -92,7 +92,7 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
     }
 
     public async Task<bool> CommitAsync(string scopeId, ScopeHead? expected, ScopeEvaluation evaluation, IReadOnlyList<MemberChange> changes,
-        DateTimeOffset now, CancellationToken cancellationToken, IReadOnlyCollection<RecordKey>? referenced = null)
+        DateTimeOffset now, CancellationToken cancellationToken, IReadOnlyCollection<RecordKey>? indexed = null)
     {
         await created.Value;
         var seq = expected?.Seq ?? 0;
@@ -106,15 +106,15 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         var etag = expected?.ETag;
         // Reverse index first for records entering a bucket, so it never misses a scope that holds a record.
         // Only user scopes need it: the fan-out finds a profile's shared scope from the profile alone.
-        var indexed = ScopeIds.IsUserScope(scopeId);
-        await Parallel.ForEachAsync(changes.Where(c => indexed && c.Kind == FeedOpKind.Put && c.Previous is not { In: true }),
+        var isUserScope = ScopeIds.IsUserScope(scopeId);
+        var indexedByCaller = indexed?.ToHashSet() ?? [];
+        await Parallel.ForEachAsync(changes.Where(c => isUserScope && c.Kind == FeedOpKind.Put && c.Previous is not { In: true } && !indexedByCaller.Contains(new RecordKey(c.Table, c.Id))),
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (change, ct) => await holders.UpsertEntityAsync(new TableEntity(HolderPartition(change.Table, change.Id), scopeId), TableUpdateMode.Replace, ct));
         // For records leaving, note the index entry's ETag now: if a concurrent evaluation re-adds the record
         // after our commit, its upsert changes the ETag and our delete below leaves the entry alone.
         var leaving = new System.Collections.Concurrent.ConcurrentDictionary<MemberChange, ETag>();
-        var stillReferenced = referenced?.ToHashSet() ?? [];
-        await Parallel.ForEachAsync(changes.Where(c => indexed && c.Kind == FeedOpKind.Remove && !stillReferenced.Contains(new RecordKey(c.Table, c.Id))),
+        await Parallel.ForEachAsync(changes.Where(c => isUserScope && c.Kind == FeedOpKind.Remove && !indexedByCaller.Contains(new RecordKey(c.Table, c.Id))),
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (change, ct) =>
             {

@@ -11,10 +11,10 @@ internal sealed class CommitFailingFeedStore(IFeedStore inner) : IFeedStore
     public bool Failing { get; set; }
 
     public Task<bool> CommitAsync(string scopeId, ScopeHead? expected, ScopeEvaluation evaluation, IReadOnlyList<MemberChange> changes, DateTimeOffset now,
-        CancellationToken cancellationToken, IReadOnlyCollection<RecordKey>? referenced = null)
+        CancellationToken cancellationToken, IReadOnlyCollection<RecordKey>? indexed = null)
         => Failing
             ? throw new InvalidOperationException($"Injected: the commit to {scopeId} failed.")
-            : inner.CommitAsync(scopeId, expected, evaluation, changes, now, cancellationToken, referenced);
+            : inner.CommitAsync(scopeId, expected, evaluation, changes, now, cancellationToken, indexed);
 
     public Task IndexReferencesAsync(string scopeId, IReadOnlyCollection<RecordKey> referenced, CancellationToken cancellationToken)
         => inner.IndexReferencesAsync(scopeId, referenced, cancellationToken);

@@ -26,7 +26,7 @@ public class ConvergenceTests
     [InlineData(7)]
     [InlineData(424242)]
     [InlineData(4)] // found a technician's row decided on a shared bucket that was not built yet
-    public Task RandomHistory_DevicesConvergeToBruteForceModel(int seed) => RunAsync(seed);
+    public Task RandomHistory_DevicesConvergeToBruteForceModel(int seed) => RunAsync(seed, requirePushes: true);
 
     /// <summary>
     /// A soak over more seeds, run by hand: <c>FIELDSYNC_SOAK_SEEDS=100-160 dotnet test tests/FieldSync.Sync.Tests
@@ -40,11 +40,12 @@ public class ConvergenceTests
             : (31, 31);
         for (var seed = range.Item1; seed <= range.Item2; seed++)
         {
-            await RunAsync(seed);
+            await RunAsync(seed, requirePushes: false);
         }
     }
 
-    private static async Task RunAsync(int seed)
+    /// <param name="requirePushes">The suite's seeds must exercise the push invariants; a soak seed may draw a history in which no push applies.</param>
+    private static async Task RunAsync(int seed, bool requirePushes)
     {
         var random = new Random(seed);
         var start = new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero);
@@ -226,7 +227,7 @@ public class ConvergenceTests
         await AssertConvergedAsync(h, devices, seed, -1, log);
         await pushes.AssertSettledAsync(h, $"seed {seed}, end");
         Assert.True(conflictDetection || pushes.Conflicts == 0, $"seed {seed}: conflicts rejected with conflict detection off");
-        Assert.True(pushes.Applied > 0, $"seed {seed}: no pushed change was applied, so the push invariants were not exercised: {string.Join("; ", log.Where(l => l.StartsWith("push", StringComparison.Ordinal)))}");
+        Assert.True(!requirePushes || pushes.Applied > 0, $"seed {seed}: no pushed change was applied, so the push invariants were not exercised: {string.Join("; ", log.Where(l => l.StartsWith("push", StringComparison.Ordinal)))}");
     }
 
     /// <summary>
@@ -238,16 +239,15 @@ public class ConvergenceTests
         List<string> workOrders, List<string> lateWorkOrders, List<string> deletedWorkOrders, Func<string> newId)
     {
         var now = h.Clock.GetUtcNow();
-        switch (random.Next(6))
+        switch (random.Next(12))
         {
-            case 0:
-            case 1:
+            case < 4:
                 var wo = newId();
                 var booking = newId();
                 lateWorkOrders.Add(wo);
                 await BookingAsync(h, booking, "resource-" + Users[random.Next(Users.Length)], wo, now.AddHours(random.Next(1, 48)));
                 return $"booking {booking} names future {wo}";
-            case 2 when lateWorkOrders.Count > 0:
+            case < 7 when lateWorkOrders.Count > 0:
                 var late = lateWorkOrders[random.Next(lateWorkOrders.Count)];
                 lateWorkOrders.Remove(late);
                 await WorkOrderAsync(h, late, random.Next(2) == 0 ? "account-1" : "account-2");
@@ -259,19 +259,19 @@ public class ConvergenceTests
                 var part = newId();
                 await h.CreateAsync("workorderproduct", part, ("name", part), ("workorder", late), ("product", "product-1"));
                 return $"create late {late} and part {part}";
-            case 3 when workOrders.Count > 0:
+            case < 9 when workOrders.Count > 0:
                 var gone = workOrders[random.Next(workOrders.Count)];
                 workOrders.Remove(gone);
                 deletedWorkOrders.Add(gone);
                 await h.DeleteAsync("workorder", gone);
                 return $"delete {gone}";
-            case 4 when deletedWorkOrders.Count > 0:
+            case < 11 when deletedWorkOrders.Count > 0:
                 var back = deletedWorkOrders[random.Next(deletedWorkOrders.Count)];
                 deletedWorkOrders.Remove(back);
                 await WorkOrderAsync(h, back, random.Next(2) == 0 ? "account-1" : "account-2");
                 workOrders.Add(back);
                 return $"re-create {back}";
-            case 5:
+            case 11:
                 // A device starts its first download, gets a page or two, and is away for 31 days; the daily compaction
                 // drops the removals of that month meanwhile. Its download must still finish, and converge.
                 var user = Users[random.Next(Users.Length)];

@@ -81,4 +81,77 @@ public class LateReferencedRowTests
         await device.SyncAsync();
         Assert.Contains("wo-z", device.Ids("workorder"));
     }
+
+    [Fact]
+    public async Task EvaluateRecordsAsync_WriteDuringTheScopesFirstBuild_IsNotLost()
+    {
+        // A dispatcher edits a booking while the technician's first pull builds the scope (and has read the booking
+        // already): the edit's evaluation finds the scope registered but not built. It used to do nothing, and the
+        // build then committed the old version for good.
+        var faults = new FaultInjectionPolicy();
+        await using var h = await SyncHarness.StartAsync(Today9, services => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, new FieldSync.Storage.StoragePipelinePolicy(faults)));
+        await SeedAsync(h);
+        await WorkOrderAsync(h, "wo-1");
+        await BookingAsync(h, "booking-1", "resource-tech1", "wo-1", Today9.AddHours(2));
+        await h.DrainAsync();
+
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reached = faults.PauseWhen(call => call.Lane == "first-pull" && call.Target.StartsWith("$batch[", StringComparison.Ordinal)
+            && call.Target.Contains("u|tech1", StringComparison.Ordinal), release.Task);
+        var device = Device(h, "tech1");
+        var pull = Task.Run(async () =>
+        {
+            FaultInjectionPolicy.Lane = "first-pull";
+            return await device.SyncAsync();
+        });
+        await reached.WaitAsync(TimeSpan.FromSeconds(30));
+        await h.UpdateAsync("bookableresourcebooking", "booking-1", ("name", "moved to the afternoon"));
+        var drain = h.DrainAsync();
+        await Task.Delay(500);
+        release.SetResult();
+        await pull;
+        await drain;
+        faults.Disarm();
+        await h.DrainAsync();
+
+        h.Clock.Advance(TimeSpan.FromMinutes(6));
+        await device.SyncAsync();
+        Assert.Equal(2, device.VersionOf("bookableresourcebooking", "booking-1"));
+    }
+
+    [Fact]
+    public async Task EvaluateRecordsAsync_RowMovedAwayBeforeItsIndexEntry_IsNotKeptStale()
+    {
+        // The evaluation read a new booking as tech1's; before it wrote the booking's reverse-index entry, the
+        // dispatcher gave the booking to tech2. That write's fan-out could not find tech1's scope (no entry yet, and
+        // the booking's resource now names tech2), so tech1 would have kept the booking for good.
+        var faults = new FaultInjectionPolicy();
+        await using var h = await SyncHarness.StartAsync(Today9, services => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, new FieldSync.Storage.StoragePipelinePolicy(faults)));
+        await SeedAsync(h);
+        var device = Device(h, "tech1");
+        await device.SyncAsync();
+        await Device(h, "tech2").SyncAsync();
+        await BookingAsync(h, "booking-race", "resource-tech1", null, Today9.AddHours(2));
+
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reached = faults.PauseWhen(call => call.Lane == "evaluator" && call.Target.Contains("fsholders", StringComparison.Ordinal)
+            && call.Target.Contains("booking-race", StringComparison.Ordinal), release.Task);
+        var evaluation = Task.Run(async () =>
+        {
+            FaultInjectionPolicy.Lane = "evaluator";
+            return await h.Maintainer.EvaluateRecordsAsync(ScopeIds.ForUser("tech1"), [new RecordKey("bookableresourcebooking", "booking-race")], CancellationToken.None);
+        });
+        await reached.WaitAsync(TimeSpan.FromSeconds(30));
+        await h.UpdateAsync("bookableresourcebooking", "booking-race", ("resource", "resource-tech2"));
+        await h.DrainAsync();
+        release.SetResult();
+        await evaluation;
+        faults.Disarm();
+        await h.DrainAsync();
+
+        h.Clock.Advance(TimeSpan.FromMinutes(6));
+        await device.SyncAsync();
+        Assert.DoesNotContain("booking-race", device.Ids("bookableresourcebooking"));
+    }
 }
+

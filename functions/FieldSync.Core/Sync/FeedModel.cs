@@ -98,16 +98,17 @@ public interface IFeedStore
     /// Applies the changes after <paramref name="expected"/> (null: the scope does not exist yet). Returns false,
     /// having written nothing more, when another writer moved the head first: re-read and try again.
     /// Large commits are split into several transactions, each consistent on its own. Rows in
-    /// <paramref name="referenced"/> (see <see cref="IndexReferencesAsync"/>) keep their reverse-index entry when
-    /// they leave: the scope still points to them, so their next create must find it.
+    /// <paramref name="indexed"/> already have their reverse-index entry (the caller wrote it with
+    /// <see cref="IndexReferencesAsync"/>): it is not written again, and is kept if they leave (the scope still points
+    /// to them, so their next create must find it).
     /// </summary>
     Task<bool> CommitAsync(string scopeId, ScopeHead? expected, ScopeEvaluation evaluation, IReadOnlyList<MemberChange> changes, DateTimeOffset now,
-        CancellationToken cancellationToken, IReadOnlyCollection<RecordKey>? referenced = null);
+        CancellationToken cancellationToken, IReadOnlyCollection<RecordKey>? indexed = null);
 
     /// <summary>
-    /// Adds reverse-index entries (see <see cref="ScopesHoldingAsync"/>) for rows the scope's members point to that do
-    /// not exist: a booking naming a work order not created yet, or deleted. When one is created, its fan-out finds
-    /// this scope, which then takes it in. Written before the commit, like the entries of rows entering.
+    /// Adds reverse-index entries (see <see cref="ScopesHoldingAsync"/>) for rows about to enter the scope, and for rows
+    /// the scope's members point to that do not exist (a booking naming a work order not created yet, or deleted: when
+    /// one is created, its fan-out finds this scope, which then takes it in). Written before the commit.
     /// </summary>
     Task IndexReferencesAsync(string scopeId, IReadOnlyCollection<RecordKey> referenced, CancellationToken cancellationToken);
 

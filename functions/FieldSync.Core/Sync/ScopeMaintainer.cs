@@ -56,7 +56,7 @@ public sealed class ScopeMaintainer(
             {
                 return 0;
             }
-            if (!await IndexReferencesAsync(scopeId, referenced, cancellationToken))
+            if (!await IndexReferencesAsync(scopeId, referenced.Distinct().ToDictionary(k => k, _ => (long?)null), cancellationToken))
             {
                 continue; // a row the scope points to was created meanwhile: evaluate again with it
             }
@@ -120,7 +120,10 @@ public sealed class ScopeMaintainer(
             var head = await feed.GetHeadAsync(scopeId, cancellationToken);
             if (head?.ProfileId is null)
             {
-                return 0; // not built yet: the first pull builds it from the records as they are then
+                // Registered (the fan-out sends only to registered scopes) but not built: its first build is running
+                // and may have read this record before the write. Build it here too; the head's If-Match makes the
+                // later of the two builds start over from what the earlier committed.
+                return await EvaluateAsync(scopeId, cancellationToken);
             }
             var profile = await profiles.GetRevisionAsync(head.ProfileId, head.ProfileRevision, cancellationToken);
             if (profile is null || ProfileRevisions.Of(profile) != head.ProfileRevision)
@@ -140,12 +143,21 @@ public sealed class ScopeMaintainer(
             {
                 return 0;
             }
-            if (!await IndexReferencesAsync(scopeId, evaluation.Referenced, cancellationToken))
+            // Rows entering the scope are indexed here, before the commit, and read again: a write to one after the
+            // evaluation read it fans out by the index, and one that came before the index entry would otherwise
+            // find neither it nor (if it moved the row elsewhere) this scope, leaving the old version here.
+            var entering = changes.Where(c => c.Kind == FeedOpKind.Put && c.Previous is not { In: true }).ToDictionary(c => new RecordKey(c.Table, c.Id), c => (long?)c.Version);
+            foreach (var missing in evaluation.Referenced)
             {
-                continue; // a row the scope points to was created meanwhile: evaluate again with it
+                entering[missing] = null;
+            }
+            if (!await IndexReferencesAsync(scopeId, entering, cancellationToken))
+            {
+                await BackOffAsync(attempt, cancellationToken);
+                continue; // a row changed (or appeared) meanwhile: evaluate again on what it is now
             }
             var stamp = new ScopeEvaluation(profile.Id, head.ProfileRevision!, head.ResourceId, head.EvaluatedOn ?? context.Now);
-            if (await feed.CommitAsync(scopeId, head, stamp, changes, clock.GetUtcNow(), cancellationToken, evaluation.Referenced))
+            if (await feed.CommitAsync(scopeId, head, stamp, changes, clock.GetUtcNow(), cancellationToken, [.. entering.Keys]))
             {
                 return changes.Count;
             }
@@ -155,20 +167,23 @@ public sealed class ScopeMaintainer(
     }
 
     /// <summary>
-    /// Indexes the rows the scope points to that do not exist, so that their create fans out to this scope; then
-    /// reads them once more. One created between the evaluation's read and the index write may have fanned out
-    /// without finding the entry: then false, and the caller evaluates again (it will see the row). A create after
-    /// this read finds the entry.
+    /// Writes the reverse-index entries of rows about to enter the scope (with the version the evaluation saw) and of
+    /// rows it points to that do not exist (null), then reads those rows once more. A write between the evaluation's
+    /// read and the index entry may have fanned out without finding this scope: then false, and the caller evaluates
+    /// again on the row as it is now. A write after this read finds the entry.
     /// </summary>
-    private async Task<bool> IndexReferencesAsync(string scopeId, IReadOnlyCollection<RecordKey> referenced, CancellationToken cancellationToken)
+    private async Task<bool> IndexReferencesAsync(string scopeId, IReadOnlyDictionary<RecordKey, long?> rows, CancellationToken cancellationToken)
     {
-        if (referenced.Count == 0)
+        if (rows.Count == 0 || !ScopeIds.IsUserScope(scopeId))
         {
-            return true;
+            return true; // shared scopes are found from the profile, not the index
         }
-        await feed.IndexReferencesAsync(scopeId, referenced, cancellationToken);
-        var now = await records.GetManyAsync([.. referenced.Select(k => (k.Table, k.Id))], cancellationToken);
-        return now.All(stored => stored is null || stored.Record.Deleted);
+        var keys = rows.Keys.ToList();
+        await feed.IndexReferencesAsync(scopeId, keys, cancellationToken);
+        var now = await records.GetManyAsync([.. keys.Select(k => (k.Table, k.Id))], cancellationToken);
+        return keys.Select((key, i) => rows[key] is { } version
+            ? now[i] is { Record.Deleted: false } stored && stored.Record.Version == version
+            : now[i] is null || now[i]!.Record.Deleted).All(unchanged => unchanged);
     }
 
     /// <summary>Makes sure the scopes a user's device reads exist and are registered; builds them on first use.</summary>
