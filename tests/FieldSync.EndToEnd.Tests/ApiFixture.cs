@@ -48,6 +48,11 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     public HttpClient Dispatcher() => As("dispatcher1", Roles.Dispatcher);
+
+    /// <summary>A token signed with this run's key, with any lifetime, issuer or audience (for tokens the API must refuse).</summary>
+    public string Token(string user, IReadOnlyCollection<string> roles, TimeSpan lifetime, DateTimeOffset now,
+        string issuer = LocalTokens.DefaultIssuer, string audience = LocalTokens.DefaultAudience)
+        => LocalTokens.Issue(key, user, roles, lifetime, now, issuer, audience);
 }
 
 [CollectionDefinition(Name)]

@@ -29,6 +29,12 @@ public sealed partial class SyncFunctions
         {
             return bad!;
         }
+        if (request.Tables?.FirstOrDefault(t => !records.Schema.TryGetTable(t, out _)) is { } unknownTable)
+        {
+            // Refused before the pull binds the device: a request that is wrong on its face writes nothing.
+            var detail = $"'{unknownTable}' is not a table of the schema; see GET /api/schema.";
+            return ApiResults.BadRequest("validation", "Invalid pull request", detail, [new FieldError("tables", detail)]);
+        }
         var outcome = await pulls.PullAsync(caller.UserId, request, req.HttpContext.RequestAborted);
         switch (outcome.Failure)
         {
