@@ -80,12 +80,11 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
         var now = clock.GetUtcNow();
         var userScope = ScopeIds.ForUser(userId);
         var userHeadRead = feed.GetHeadAsync(userScope, cancellationToken);
-        var device = await devices.GetAsync(request.DeviceId, cancellationToken)
-            ?? await devices.BindAsync(request.DeviceId, userId, now, cancellationToken);
+        var device = await devices.GetAsync(request.DeviceId, cancellationToken);
         var userHead = await userHeadRead;
-        if (device.UserId != userId)
+        if (device is not null && device.UserId != userId)
         {
-            return new PullOutcome(null, PullFailure.DeviceOfOtherUser, $"Device '{request.DeviceId}' is registered to another user. Reset the device or use its own user.");
+            return OtherUsersDevice(request.DeviceId);
         }
 
         OfflineProfile? profile = userHead?.ProfileId is { } pid ? await profiles.GetRevisionAsync(pid, userHead.ProfileRevision, cancellationToken) : null;
@@ -101,6 +100,13 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
             {
                 return new PullOutcome(null, PullFailure.InvalidRequest, $"Table '{table}' is not in your offline profile '{profile.Name}'.", "tables");
             }
+        }
+
+        // Bound only once the request is known to be good: a refused pull must not register the device to the caller.
+        device ??= await devices.BindAsync(request.DeviceId, userId, now, cancellationToken);
+        if (device.UserId != userId)
+        {
+            return OtherUsersDevice(request.DeviceId); // another user bound it a moment ago
         }
 
         checkpoint ??= new Checkpoint { DeviceId = request.DeviceId, UserId = userId };
@@ -276,6 +282,9 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
         }
         return new PullOutcome(new PullResult(mode, checkpoint.Encode(), hasMore, Math.Max(0, pending), isLarge, profile, profileChanged, changes, resync, dropped, status, now) { PushOutcomes = outcomes }, PullFailure.None, null);
     }
+
+    private static PullOutcome OtherUsersDevice(string deviceId)
+        => new(null, PullFailure.DeviceOfOtherUser, $"Device '{deviceId}' is registered to another user. Reset the device or use its own user.");
 
     /// <summary>
     /// Whether compaction dropped a removal this device still needed. Removals expire oldest first, so the dropped

@@ -32,8 +32,6 @@ public class BadInputCatalogueTests(ApiFixture api, ITestOutputHelper output)
     /// </summary>
     private static readonly HashSet<string> KnownPushPullDefects = new(StringComparer.Ordinal)
     {
-        // PullService binds an unbound device before it checks "tables" against the user's profile.
-        "Pull: tables = [\"workorder\"] not in the user's profile, fresh device",
         // PushService binds an unbound device before PushRules check the changes.
         "Push: unknown table in a change, fresh device",
         "Push: change the profile does not allow, fresh device",
