@@ -14,6 +14,10 @@ public enum PushFailure
     Invalid,
     DeviceOfOtherUser,
     SequenceNotIncreasing,
+    /// <summary>The batch id was accepted before with other content (a client bug): nothing is stored.</summary>
+    BatchIdReused,
+    /// <summary>Other pushes of the device kept changing its inbox: nothing is stored; retry after a moment.</summary>
+    Busy,
 }
 
 public sealed record PushOutcome(InboxBatch? Batch, bool Duplicate, PushFailure Failure, string? Detail, IReadOnlyList<FieldError>? Errors = null);
