@@ -80,7 +80,9 @@ public partial class PushTests
     }
 
     [Theory]
-    [InlineData("create", "bookableresourcebooking", "bk-new", null, """{ "name": "x" }""", "does not allow create")]
+    [InlineData("create", "bookableresourcebooking", "bk-new", null, """
+        { "name": "x", "resource": "resource-tech1", "starttime": "2026-11-25T13:00:00Z", "endtime": "2026-11-25T15:00:00Z", "bookingstatus": "bookingstatus-scheduled" }
+        """, "does not allow create")]
     [InlineData("update", "contact", "c-1", 1L, """{ "fullname": "x" }""", "not in your offline profile")]
     [InlineData("delete", "workorder", "wo-1", 1L, null, "does not allow delete")]
     public async Task Push_ChangeTheProfileDoesNotAllow_IsAcceptedAndRejectedAsPermission(string action, string table, string id, long? baseVersion, string? values, string message)
