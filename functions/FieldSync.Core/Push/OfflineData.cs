@@ -17,7 +17,8 @@ namespace FieldSync.Core.Push;
 /// </summary>
 public sealed class OfflineData
 {
-    private const int ParallelJudgements = 16;
+    /// <summary>Judgements (and so the reads they need) at once: a batch is at most 100 changes, read together.</summary>
+    private const int ParallelJudgements = 100;
 
     private readonly OfflineProfile profile;
     private readonly ScopeHead? userHead;
@@ -27,7 +28,7 @@ public sealed class OfflineData
     private readonly IFeedStore feed;
     private readonly IRecordStore store;
     private readonly Lock gate = new();
-    private readonly Dictionary<(string Table, string Id), Task<Record?>> records = [];
+    private readonly Dictionary<(string Table, string Id), Task<StoredRecord?>> records = [];
     private readonly Dictionary<(string Scope, string Table), Task<IReadOnlyList<Member>>> buckets = [];
     private readonly Dictionary<(string Scope, string Table, string Column, string Id), Task<IReadOnlyList<Member>>> referrers = [];
 
@@ -47,23 +48,30 @@ public sealed class OfflineData
     {
         lock (gate)
         {
-            records[(table, id)] = Task.FromResult(record);
+            records[(table, id)] = Task.FromResult(record is null ? null : new StoredRecord(record, ""));
         }
     }
 
-    /// <summary>The record as it is now (null: never existed), read once.</summary>
-    public Task<Record?> RecordAsync(string table, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The record as storage holds it, with its ETag, read once (null: never written). Only for records not yet
+    /// changed by the batch: those are known without an ETag.
+    /// </summary>
+    public Task<StoredRecord?> StoredAsync(string table, string id, CancellationToken cancellationToken)
     {
         lock (gate)
         {
             if (!records.TryGetValue((table, id), out var read))
             {
-                read = ReadAsync(table, id, cancellationToken);
+                read = store.GetAsync(table, id, cancellationToken);
                 records[(table, id)] = read;
             }
             return read;
         }
     }
+
+    /// <summary>The record as it is now (null: never existed), read once.</summary>
+    public async Task<Record?> RecordAsync(string table, string id, CancellationToken cancellationToken)
+        => (await StoredAsync(table, id, cancellationToken))?.Record;
 
     /// <summary>Whether <paramref name="record"/> of <paramref name="table"/> is in the technician's offline data now.</summary>
     public Task<bool> HoldsAsync(string table, Record? record, CancellationToken cancellationToken)
@@ -203,7 +211,7 @@ public sealed class OfflineData
             foreach (var ((table, recordId), read) in records)
             {
                 if (table == relationship.OtherTable && read.IsCompletedSuccessfully
-                    && read.Result is { Deleted: false } known && known.Values.GetValueOrDefault(relationship.LookupColumn) as string == id)
+                    && read.Result?.Record is { Deleted: false } known && known.Values.GetValueOrDefault(relationship.LookupColumn) as string == id)
                 {
                     candidates.Add(recordId);
                 }
@@ -213,7 +221,4 @@ public sealed class OfflineData
     }
 
     private string ScopeOf(string table) => profile.Tables[table].IsUserScoped ? userScope : sharedScope;
-
-    private async Task<Record?> ReadAsync(string table, string id, CancellationToken cancellationToken)
-        => (await store.GetAsync(table, id, cancellationToken))?.Record;
 }

@@ -137,13 +137,16 @@ public sealed class PushApplier(
     {
         var view = await rules.ViewAsync(batch.UserId, cancellationToken);
         var fanOut = new List<ChangedRecord>();
-        var stored = await ReadAllAsync(batch.Changes, cancellationToken);
         var judge = new BatchJudge(new OfflineData(view, feed, store, clock.GetUtcNow()), view);
-        foreach (var ((table, id), record) in stored)
-        {
-            judge.Data.Known(table, id, record?.Record);
-        }
-        await judge.Data.PrefetchAsync(Targets(batch.Changes, stored), cancellationToken);
+        // Every record the batch touches is read at once, and judged as soon as it is there: the reads of the rows
+        // the judgement needs (the bookings of a batch of work orders) overlap with the batch's own reads.
+        var keys = batch.Changes.Select(c => (c.Table, c.Id)).Distinct().ToList();
+        var reads = keys.Select(key => judge.Data.StoredAsync(key.Table, key.Id, cancellationToken)).ToList();
+        await judge.Data.PrefetchAsync(keys, cancellationToken);
+        var read = await Task.WhenAll(reads);
+        var stored = keys.Select((key, k) => (key, read[k])).ToDictionary(x => x.key, x => x.Item2);
+        // Then the rows the lookups the batch writes point to, which depend on the records just read.
+        await judge.Data.PrefetchAsync(LookupTargets(batch.Changes, stored), cancellationToken);
         var plan = new BatchPlan(stored);
         var decisions = new Decision[batch.Changes.Count];
         for (var i = 0; i < batch.Changes.Count; i++)
@@ -212,23 +215,12 @@ public sealed class PushApplier(
         return [.. outcomes];
     }
 
-    private async Task<Dictionary<(string Table, string Id), StoredRecord?>> ReadAllAsync(IReadOnlyList<PushChange> changes, CancellationToken cancellationToken)
-    {
-        var keys = changes.Select(c => (c.Table, c.Id)).Distinct().ToList();
-        var read = await store.GetManyAsync(keys, cancellationToken);
-        return keys.Select((key, k) => (key, read[k])).ToDictionary(x => x.key, x => x.Item2);
-    }
-
-    /// <summary>
-    /// What judging the batch's changes will read: each change's record, and every row a lookup the change writes
-    /// (a new value, or any value of a create) points to.
-    /// </summary>
-    private List<(string Table, string Id)> Targets(IReadOnlyList<PushChange> changes, Dictionary<(string Table, string Id), StoredRecord?> stored)
+    /// <summary>The rows the lookups the batch's changes write point to: an update's new values, and any value of a create.</summary>
+    private List<(string Table, string Id)> LookupTargets(IReadOnlyList<PushChange> changes, Dictionary<(string Table, string Id), StoredRecord?> stored)
     {
         var targets = new List<(string Table, string Id)>();
         foreach (var change in changes)
         {
-            targets.Add((change.Table, change.Id));
             if (change.Action == ChangeAction.Delete || !records.Schema.TryGetTable(change.Table, out var table) || rules.Validate(change).Values is not { } values)
             {
                 continue;
