@@ -221,6 +221,10 @@ public class SyncApiTests(ApiFixture api)
         var (user, _, workOrder) = await TechnicianWithBookingAsync();
         using var client = api.As(user, Roles.Technician);
         var device = "phone-" + user;
+        using (var pull = await client.PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody(device)))
+        {
+            Assert.Equal(HttpStatusCode.OK, pull.StatusCode);
+        }
         using (var first = await client.PostAsync(new Uri("api/sync/push", UriKind.Relative), Http.JsonBody(PushBody(device, "batch-1", 1, workOrder, "first"))))
         {
             Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);

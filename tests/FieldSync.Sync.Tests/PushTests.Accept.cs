@@ -128,4 +128,61 @@ public partial class PushTests
         var pull = await h.Pulls.PullAsync("tech1", new PullRequest("device-tech1", null, null, false, 1000, PushedSequence: 1), CancellationToken.None);
         Assert.Equal(changes.Count, Assert.Single(pull.Result!.PushOutcomes).Outcomes.Count);
     }
+
+    [Fact]
+    public async Task Push_200ConcurrentPushesOfOneDevice_WhileItsBatchesApply_EachEndsAcceptedOrAProblemToActOn()
+    {
+        await using var h = await WorldAsync();
+        var applier = h.Services.GetService<PushApplier>()!;
+        using var stop = new CancellationTokenSource();
+        // The queue function applying the device's batches meanwhile: its lease and completions move the inbox head too.
+        var applying = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await applier.ApplyDeviceAsync("device-tech1", CancellationToken.None);
+            }
+        });
+        var outcomes = await Task.WhenAll(Enumerable.Range(1, 200).Select(i => Task.Run(() => Pushes(h).PushAsync("tech1",
+            new PushRequest("device-tech1", $"batch-{i}", i, [Change(ChangeAction.Update, "workorder", "wo-1", 1, $$"""{ "instructions": "push {{i}}" }""")]),
+            CancellationToken.None))));
+        await stop.CancelAsync();
+        await applying;
+
+        Assert.All(outcomes, o => Assert.True(o.Failure is PushFailure.None or PushFailure.SequenceNotIncreasing or PushFailure.Busy, $"{o.Failure}: {o.Detail}"));
+        var accepted = outcomes.Where(o => o.Failure == PushFailure.None).Select(o => o.Batch!.Sequence).ToList();
+        Assert.NotEmpty(accepted);
+        Assert.Equal(accepted.Max(), (await h.Services.GetService<IInbox>()!.GetHeadAsync("device-tech1", CancellationToken.None)).AcceptedSequence);
+    }
+
+    [Fact]
+    public async Task Push_WhileTheInboxHeadKeepsMoving_AnswersBusyNeverAnError_AndIsAcceptedOnceItSettles()
+    {
+        await using var h = await WorldAsync();
+        var inbox = h.Services.GetService<IInbox>()!;
+        await PushAsync(h, "tech1", "batch-1", 1, Change(ChangeAction.Update, "workorder", "wo-1", 1, """{ "instructions": "first" }"""));
+        using var stop = new CancellationTokenSource();
+        // Workers renewing an apply lease over and over: every renewal moves the head's ETag under the push.
+        var moving = Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var now = h.Clock.GetUtcNow();
+                await inbox.TryLeaseAsync("device-tech1", "busy-worker", now, now + TimeSpan.FromMinutes(2), CancellationToken.None);
+            }
+        })));
+        var outcomes = new List<PushOutcome>();
+        for (var i = 0; i < 10; i++)
+        {
+            outcomes.Add(await Pushes(h).PushAsync("tech1", new PushRequest("device-tech1", "batch-2", 2,
+                [Change(ChangeAction.Update, "workorder", "wo-1", 1, """{ "instructions": "second" }""")]), CancellationToken.None));
+        }
+        await stop.CancelAsync();
+        await moving;
+
+        Assert.All(outcomes, o => Assert.True(o.Failure is PushFailure.None or PushFailure.Busy, $"{o.Failure}: {o.Detail}"));
+        var settled = await PushAsync(h, "tech1", "batch-2", 2, Change(ChangeAction.Update, "workorder", "wo-1", 1, """{ "instructions": "second" }"""));
+        Assert.Equal(2, settled.Sequence);
+        Assert.Equal(2, (await inbox.GetHeadAsync("device-tech1", CancellationToken.None)).AcceptedSequence);
+    }
 }
