@@ -9,16 +9,26 @@ namespace FieldSync.Storage;
 
 /// <summary>
 /// Device inboxes on Azure Tables. Table <c>&lt;prefix&gt;inbox</c>, one partition per device: <c>head</c>
-/// (accepted and processed sequences), <c>b|sequence</c> batches (changes, status, outcomes) and
-/// <c>id|batchId</c> (batch id to sequence, for idempotent re-sends). Accepting writes the batch, its id and
-/// the head in one transaction. Table <c>&lt;prefix&gt;pushpending</c> lists devices with work waiting, for
+/// (accepted and processed sequences), <c>b|sequence</c> batches (status, content hash, changes and outcomes) and
+/// <c>id|batchId</c> (batch id to sequence, for idempotent re-sends). Changes and outcomes are UTF-8 JSON in
+/// binary properties of 64 KiB, up to <see cref="RowChunks"/> in the batch row; what does not fit (a batch near
+/// the 1 MiB body limit, outcomes with large server records) goes to part rows <c>p|sequence|c|n</c> and
+/// <c>p|sequence|o|n</c>, written in the same transaction as the batch row, so an entity never passes 1 MiB.
+/// Accepting writes the batch, its parts, its id and the head in one transaction; completing writes the status,
+/// the outcomes and the head in one. Table <c>&lt;prefix&gt;pushpending</c> lists devices with work waiting, for
 /// the sweeper that re-queues devices whose message was lost.
 /// </summary>
 public sealed class TableInbox(TableServiceClient service, StorageOptions options) : IInbox
 {
     private const string Head = "head";
     private const string PendingPartition = "pending";
-    private const int ChunkChars = 30_000;
+    /// <summary>Azure Tables caps a binary property at 64 KiB.</summary>
+    private const int ChunkBytes = 64 * 1024;
+    /// <summary>
+    /// Chunks per entity: 704 KiB. Azure counts a binary property's bytes towards the 1 MiB entity cap, Azurite the
+    /// entity's JSON (Base64, 4/3 larger): 11 chunks fit under both with room for the other properties.
+    /// </summary>
+    private const int RowChunks = 11;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     private readonly TableClient table = service.GetTableClient(options.TablePrefix + "inbox");
@@ -47,9 +57,11 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
             TableUpdateMode.Replace, cancellationToken);
         // Merge, not replace: the head also carries the apply lease, which accepting must not disturb.
         var headEntity = new TableEntity(batch.DeviceId, Head) { ["Accepted"] = batch.Sequence, ["Processed"] = head.ProcessedSequence };
-        TableTransactionAction[] actions =
+        var (batchEntity, parts) = BatchEntities(batch);
+        List<TableTransactionAction> actions =
         [
-            new(TableTransactionActionType.Add, BatchEntity(batch, BatchStatus.Accepted, [])),
+            new(TableTransactionActionType.Add, batchEntity),
+            .. parts.Select(part => new TableTransactionAction(TableTransactionActionType.UpsertReplace, part)),
             new(TableTransactionActionType.Add, new TableEntity(batch.DeviceId, IdKey(batch.BatchId)) { ["Sequence"] = batch.Sequence }),
             head.ETag is null
                 ? new(TableTransactionActionType.Add, headEntity)
@@ -76,7 +88,7 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
             return null;
         }
         var entity = await table.GetEntityIfExistsAsync<TableEntity>(deviceId, BatchKey(map.Value!.GetInt64("Sequence") ?? 0), cancellationToken: cancellationToken);
-        return entity.HasValue ? ToBatch(entity.Value!) : null;
+        return entity.HasValue ? await ToBatchAsync(entity.Value!, cancellationToken) : null;
     }
 
     public async Task<IReadOnlyList<InboxBatch>> PendingAsync(string deviceId, long processedSequence, CancellationToken cancellationToken)
@@ -93,9 +105,27 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
             return false;
         }
         var headEntity = new TableEntity(batch.DeviceId, Head) { ["Processed"] = batch.Sequence };
-        TableTransactionAction[] actions =
+        // Merge: the batch row keeps its changes; the status and the outcomes are added (in part rows if they do not fit).
+        var completed = new TableEntity(batch.DeviceId, BatchKey(batch.Sequence)) { ["Status"] = status.ToString() };
+        var chunks = Chunks(JsonSerializer.SerializeToUtf8Bytes(outcomes, BatchContent.Json));
+        var parts = new List<TableEntity>();
+        // The changes' chunks in the row, from their canonical form (what was stored), with one chunk to spare.
+        var changeChunks = Math.Min(RowChunks, (BatchContent.Serialize(batch.Changes).Length + ChunkBytes - 1) / ChunkBytes);
+        if (changeChunks + chunks.Count < RowChunks)
+        {
+            Put(completed, "O", chunks);
+            completed["OutcomeRows"] = 0;
+        }
+        else
+        {
+            parts = PartEntities(batch, "o", chunks);
+            completed["ON"] = 0;
+            completed["OutcomeRows"] = parts.Count;
+        }
+        List<TableTransactionAction> actions =
         [
-            new(TableTransactionActionType.UpdateReplace, BatchEntity(batch, status, outcomes), ETag.All),
+            new(TableTransactionActionType.UpdateMerge, completed, ETag.All),
+            .. parts.Select(part => new TableTransactionAction(TableTransactionActionType.UpsertReplace, part)),
             new(TableTransactionActionType.UpdateMerge, headEntity, new ETag(head.ETag)),
         ];
         try
@@ -201,7 +231,7 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
             {
                 continue; // completed or set aside by another worker after our head was read
             }
-            batches.Add(ToBatch(entity));
+            batches.Add(await ToBatchAsync(entity, cancellationToken));
             if (batches.Count >= max)
             {
                 break;
@@ -214,30 +244,74 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
 
     private static string IdKey(string batchId) => "id|" + batchId;
 
-    private static TableEntity BatchEntity(InboxBatch batch, BatchStatus status, IReadOnlyList<ChangeOutcome> outcomes)
+    private static string PartKey(long sequence, string kind, int index)
+        => $"p|{sequence.ToString("D19", CultureInfo.InvariantCulture)}|{kind}|{index.ToString("D3", CultureInfo.InvariantCulture)}";
+
+    /// <summary>The batch row as accepted, and the part rows its changes overflow into.</summary>
+    private static (TableEntity Batch, List<TableEntity> Parts) BatchEntities(InboxBatch batch)
     {
         var entity = new TableEntity(batch.DeviceId, BatchKey(batch.Sequence))
         {
             ["BatchId"] = batch.BatchId,
             ["UserId"] = batch.UserId,
             ["AcceptedOn"] = batch.AcceptedOn,
-            ["Status"] = status.ToString(),
+            ["Status"] = nameof(BatchStatus.Accepted),
+            ["Hash"] = batch.ContentHash ?? BatchContent.Hash(batch.Sequence, batch.Changes),
         };
-        Chunk(entity, "C", JsonSerializer.Serialize(batch.Changes, Json));
-        Chunk(entity, "O", JsonSerializer.Serialize(outcomes, Json));
-        return entity;
+        var chunks = Chunks(BatchContent.Serialize(batch.Changes));
+        Put(entity, "C", chunks.Take(RowChunks).ToList());
+        var parts = PartEntities(batch, "c", chunks.Skip(RowChunks).ToList());
+        entity["ChangeRows"] = parts.Count;
+        return (entity, parts);
     }
 
-    private static void Chunk(TableEntity entity, string prefix, string text)
+    private static List<TableEntity> PartEntities(InboxBatch batch, string kind, List<byte[]> chunks)
     {
-        for (int i = 0, part = 0; i < text.Length; i += ChunkChars, part++)
+        var parts = new List<TableEntity>();
+        for (var i = 0; i * RowChunks < chunks.Count; i++)
         {
-            entity[prefix + part.ToString(CultureInfo.InvariantCulture)] = text.Substring(i, Math.Min(ChunkChars, text.Length - i));
+            var part = new TableEntity(batch.DeviceId, PartKey(batch.Sequence, kind, i));
+            Put(part, "D", chunks.Skip(i * RowChunks).Take(RowChunks).ToList());
+            parts.Add(part);
+        }
+        return parts;
+    }
+
+    private static List<byte[]> Chunks(byte[] bytes)
+    {
+        var chunks = new List<byte[]>();
+        for (var i = 0; i < bytes.Length; i += ChunkBytes)
+        {
+            chunks.Add(bytes[i..Math.Min(bytes.Length, i + ChunkBytes)]);
+        }
+        return chunks;
+    }
+
+    /// <summary>Chunks as properties <c>prefix0..n</c> with their count in <c>prefixN</c>.</summary>
+    private static void Put(TableEntity entity, string prefix, List<byte[]> chunks)
+    {
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            entity[prefix + i.ToString(CultureInfo.InvariantCulture)] = chunks[i];
+        }
+        entity[prefix + "N"] = chunks.Count;
+    }
+
+    private static void Append(MemoryStream bytes, TableEntity entity, string prefix)
+    {
+        for (var i = 0; entity.TryGetValue(prefix + i.ToString(CultureInfo.InvariantCulture), out var value) && value is byte[] chunk; i++)
+        {
+            bytes.Write(chunk);
         }
     }
 
-    private static string Unchunk(TableEntity entity, string prefix)
+    /// <summary>Batches stored before the binary form kept their JSON as UTF-16 text chunks of the same names.</summary>
+    private static string? LegacyText(TableEntity entity, string prefix)
     {
+        if (!entity.TryGetValue(prefix + "0", out var first) || first is not string)
+        {
+            return null;
+        }
         var builder = new StringBuilder();
         for (var part = 0; entity.TryGetValue(prefix + part.ToString(CultureInfo.InvariantCulture), out var value) && value is string text; part++)
         {
@@ -246,14 +320,55 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
         return builder.ToString();
     }
 
-    private static InboxBatch ToBatch(TableEntity entity)
+    private async Task<InboxBatch> ToBatchAsync(TableEntity entity, CancellationToken cancellationToken)
     {
-        var changes = JsonSerializer.Deserialize<List<PushChange>>(Unchunk(entity, "C"), Json) ?? [];
-        var outcomesText = Unchunk(entity, "O");
-        var outcomes = outcomesText.Length == 0 ? [] : JsonSerializer.Deserialize<List<ChangeOutcome>>(outcomesText, Json) ?? [];
         var sequence = long.Parse(entity.RowKey[2..], CultureInfo.InvariantCulture);
+        var parts = new List<TableEntity>();
+        if ((entity.GetInt32("ChangeRows") ?? 0) + (entity.GetInt32("OutcomeRows") ?? 0) > 0)
+        {
+            var prefix = PartKey(sequence, "", 0)[..^4];
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {entity.PartitionKey} and RowKey gt {prefix} and RowKey lt {prefix + "~"}");
+            await foreach (var part in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                parts.Add(part);
+            }
+            parts.Sort((a, b) => string.CompareOrdinal(a.RowKey, b.RowKey));
+        }
+        List<PushChange> changes;
+        if (LegacyText(entity, "C") is { } legacyChanges)
+        {
+            changes = JsonSerializer.Deserialize<List<PushChange>>(legacyChanges, Json) ?? [];
+        }
+        else
+        {
+            using var bytes = new MemoryStream();
+            Append(bytes, entity, "C");
+            foreach (var part in parts.Where(p => p.RowKey.Contains("|c|", StringComparison.Ordinal)))
+            {
+                Append(bytes, part, "D");
+            }
+            changes = BatchContent.Deserialize(bytes.ToArray());
+        }
+        IReadOnlyList<ChangeOutcome> outcomes;
+        if (LegacyText(entity, "O") is { } legacyOutcomes)
+        {
+            outcomes = legacyOutcomes.Length == 0 ? [] : JsonSerializer.Deserialize<List<ChangeOutcome>>(legacyOutcomes, Json) ?? [];
+        }
+        else
+        {
+            using var bytes = new MemoryStream();
+            Append(bytes, entity, "O");
+            foreach (var part in parts.Where(p => p.RowKey.Contains("|o|", StringComparison.Ordinal)))
+            {
+                Append(bytes, part, "D");
+            }
+            outcomes = bytes.Length == 0 ? [] : JsonSerializer.Deserialize<List<ChangeOutcome>>(bytes.ToArray(), BatchContent.Json) ?? [];
+        }
         return new InboxBatch(entity.PartitionKey, entity.GetString("UserId"), entity.GetString("BatchId"), sequence,
             entity.GetDateTimeOffset("AcceptedOn") ?? DateTimeOffset.MinValue, changes,
-            Enum.Parse<BatchStatus>(entity.GetString("Status") ?? nameof(BatchStatus.Accepted)), outcomes, entity.ETag.ToString());
+            Enum.Parse<BatchStatus>(entity.GetString("Status") ?? nameof(BatchStatus.Accepted)), outcomes, entity.ETag.ToString())
+        {
+            ContentHash = entity.GetString("Hash"),
+        };
     }
 }

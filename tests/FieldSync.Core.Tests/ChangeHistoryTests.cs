@@ -39,16 +39,4 @@ public class ChangeHistoryTests
         Assert.False(ChangeHistory.TryFind(history, "dev-1|1", out _));
         Assert.False(ChangeHistory.TryFind(history, "dev-1|12|", out _));
     }
-
-    [Theory]
-    [InlineData("dev-1", 3, true)]
-    [InlineData("dev-1", 4, false)] // another writer wrote version 4 after the device's change
-    [InlineData("dev-2", 3, false)]
-    [InlineData("dev", 3, false)] // a device id that is a prefix of another
-    public void LatestIsFrom_DecidesOnDeviceAndCurrentVersion(string deviceId, long currentVersion, bool expected)
-    {
-        var history = ChangeHistory.Append(ChangeHistory.Append(null, "dev-2|1|0", 2), "dev-1|1|0", 3);
-
-        Assert.Equal(expected, ChangeHistory.LatestIsFrom(history, deviceId, currentVersion));
-    }
 }

@@ -210,6 +210,63 @@ public class SyncApiTests(ApiFixture api)
         Assert.True(outcomesSeen, "the pull after the push carried no pushOutcomes");
     }
 
+    private static string PushBody(string device, string batchId, long sequence, string workOrder, string instructions) => $$"""
+        { "deviceId": "{{device}}", "batchId": "{{batchId}}", "sequence": {{sequence}}, "changes": [
+          { "action": "update", "table": "workorder", "id": "{{workOrder}}", "baseVersion": 1, "values": { "instructions": "{{instructions}}" } } ] }
+        """;
+
+    [Fact]
+    public async Task Push_BatchIdReusedWithOtherContent_Returns409_TheTrueDuplicate202()
+    {
+        var (user, _, workOrder) = await TechnicianWithBookingAsync();
+        using var client = api.As(user, Roles.Technician);
+        var device = "phone-" + user;
+        using (var pull = await client.PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody(device)))
+        {
+            Assert.Equal(HttpStatusCode.OK, pull.StatusCode);
+        }
+        using (var first = await client.PostAsync(new Uri("api/sync/push", UriKind.Relative), Http.JsonBody(PushBody(device, "batch-1", 1, workOrder, "first"))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+        using (var reused = await client.PostAsync(new Uri("api/sync/push", UriKind.Relative), Http.JsonBody(PushBody(device, "batch-1", 1, workOrder, "second"))))
+        {
+            await reused.AssertProblemAsync(HttpStatusCode.Conflict, "batch-id-reused");
+        }
+        using var again = await client.PostAsync(new Uri("api/sync/push", UriKind.Relative), Http.JsonBody(PushBody(device, "batch-1", 1, workOrder, "first")));
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        Assert.Equal("batch-1", (await again.JsonAsync()).GetProperty("batchId").GetString());
+    }
+
+    [Fact]
+    public async Task Push_200ParallelPushesFromOneDevice_EndInSuccessOrAProblemToActOn_Never500()
+    {
+        var (user, _, workOrder) = await TechnicianWithBookingAsync();
+        using var client = api.As(user, Roles.Technician);
+        var device = "phone-" + user;
+        using (var pull = await client.PostAsync(new Uri("api/sync/pull", UriKind.Relative), PullBody(device)))
+        {
+            Assert.Equal(HttpStatusCode.OK, pull.StatusCode);
+        }
+        var answers = await Task.WhenAll(Enumerable.Range(1, 200).Select(async i =>
+        {
+            using var response = await client.PostAsync(new Uri("api/sync/push", UriKind.Relative), Http.JsonBody(PushBody(device, $"batch-{i}", i, workOrder, $"push {i}")));
+            var text = await response.Content.ReadAsStringAsync();
+            var type = response.StatusCode == HttpStatusCode.Accepted ? "" : JsonDocument.Parse(text).RootElement.GetProperty("type").GetString();
+            return (Status: (int)response.StatusCode, Type: type, RetryAfter: response.Headers.RetryAfter is not null, Text: text);
+        }));
+
+        Assert.Contains(answers, a => a.Status == 202);
+        foreach (var answer in answers)
+        {
+            // Accepted; a later batch of the device got in first (the device must number batches in order); or busy: retry later.
+            Assert.True(answer.Status == 202
+                || (answer.Status == 409 && answer.Type == "urn:fieldsync:problem:sequence-not-increasing")
+                || (answer.Status is 409 or 503 && answer.RetryAfter),
+                $"{answer.Status} {answer.Text}");
+        }
+    }
+
     [Theory]
     [InlineData("""{ "deviceId": "push-device", "batchId": "b1", "sequence": 1, "changes": [] }""", "changes")]
     [InlineData("""{ "deviceId": "push-device", "batchId": "b1", "changes": [ { "action": "update", "table": "workorder", "id": "x", "baseVersion": 1, "values": {} } ] }""", "sequence")]

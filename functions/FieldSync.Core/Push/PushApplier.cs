@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FieldSync.Core.Profiles;
 using FieldSync.Core.Records;
 using FieldSync.Core.SyncErrors;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ public sealed class PushApplier(
     PushRules rules,
     RecordService records,
     IRecordStore store,
+    Sync.IFeedStore feed,
     IRecordChangeNotifier notifier,
     ISyncErrorStore syncErrors,
     Microsoft.Extensions.Options.IOptionsMonitor<Sync.SyncOptions> options,
@@ -26,6 +28,12 @@ public sealed class PushApplier(
     ILogger<PushApplier> logger)
 {
     private const int WriteAttempts = 5;
+
+    /// <summary>
+    /// The server records a receipt carries (<see cref="ChangeOutcome.Current"/>), at most: the receipt is stored with
+    /// the batch and answered whole, so it stays bounded whatever the records' sizes (up to 900 KiB each).
+    /// </summary>
+    public const int MaxCurrentBytesPerReceipt = 1024 * 1024;
 
     /// <summary>How long a worker holds a device's apply lease; renewed before every batch.</summary>
     public static readonly TimeSpan LeaseFor = TimeSpan.FromMinutes(2);
@@ -108,7 +116,7 @@ public sealed class PushApplier(
                     continue;
                 }
                 outcomes.Add(await ProblemAsync(batch, i, new ChangeProblem(SyncErrorType.Other, "BatchFailed", "",
-                    $"the batch could not be processed ({reason}); it is kept in the device's inbox for an admin."), ChangeStatus.Rejected, null, cancellationToken));
+                    $"the batch could not be processed ({reason}); it is kept in the device's inbox for an admin."), ChangeStatus.Rejected, null, false, cancellationToken));
             }
             if (await inbox.CompleteAsync(batch, BatchStatus.Failed, outcomes, head, cancellationToken))
             {
@@ -128,17 +136,27 @@ public sealed class PushApplier(
     private async Task<List<ChangeOutcome>> ApplyBatchAsync(InboxBatch batch, CancellationToken cancellationToken)
     {
         var view = await rules.ViewAsync(batch.UserId, cancellationToken);
-        await rules.PreloadAsync(view, batch.Changes, cancellationToken);
         var fanOut = new List<ChangedRecord>();
-        var plan = new BatchPlan(await ReadAllAsync(batch.Changes, cancellationToken));
+        var judge = new BatchJudge(new OfflineData(view, feed, store, clock.GetUtcNow()), view);
+        // Every record the batch touches is read at once, and judged as soon as it is there: the reads of the rows
+        // the judgement needs (the bookings of a batch of work orders) overlap with the batch's own reads.
+        var keys = batch.Changes.Select(c => (c.Table, c.Id)).Distinct().ToList();
+        var reads = keys.Select(key => judge.Data.StoredAsync(key.Table, key.Id, cancellationToken)).ToList();
+        await judge.Data.PrefetchAsync(keys, cancellationToken);
+        var read = await Task.WhenAll(reads);
+        var stored = keys.Select((key, k) => (key, read[k])).ToDictionary(x => x.key, x => x.Item2);
+        // Then the rows the lookups the batch writes point to, which depend on the records just read.
+        await judge.Data.PrefetchAsync(LookupTargets(batch.Changes, stored), cancellationToken);
+        var plan = new BatchPlan(stored);
         var decisions = new Decision[batch.Changes.Count];
         for (var i = 0; i < batch.Changes.Count; i++)
         {
             var change = batch.Changes[i];
-            decisions[i] = await DecideAsync(view, batch, i, plan.Current(change.Table, change.Id), cancellationToken);
+            decisions[i] = await DecideAsync(judge, batch, i, plan.Current(change.Table, change.Id), cancellationToken);
             if (decisions[i] is Write write)
             {
                 plan.Planned(write.Next, i);
+                judge.Wrote(change, write.Next);
             }
         }
 
@@ -166,7 +184,7 @@ public sealed class PushApplier(
         {
             if (redo.Contains((batch.Changes[i].Table, batch.Changes[i].Id)))
             {
-                outcomes[i] = await ApplyChangeAsync(view, batch, i, fanOut, cancellationToken);
+                outcomes[i] = await ApplyChangeAsync(judge, batch, i, fanOut, cancellationToken);
             }
             else if (decisions[i] is AlreadyApplied applied)
             {
@@ -177,9 +195,10 @@ public sealed class PushApplier(
             }
             else if (decisions[i] is Refused refused)
             {
-                outcomes[i] = await ProblemAsync(batch, i, refused.Problem, refused.Status, refused.Server, cancellationToken);
+                outcomes[i] = await ProblemAsync(batch, i, refused.Problem, refused.Status, refused.Server, refused.Shown, cancellationToken);
             }
         }
+        LimitCurrent(outcomes);
 
         // One fan-out message for the whole batch. Best effort: each write left its marker, which the sweeper finds.
         if (fanOut.Count > 0)
@@ -196,11 +215,26 @@ public sealed class PushApplier(
         return [.. outcomes];
     }
 
-    private async Task<Dictionary<(string Table, string Id), StoredRecord?>> ReadAllAsync(IReadOnlyList<PushChange> changes, CancellationToken cancellationToken)
+    /// <summary>The rows the lookups the batch's changes write point to: an update's new values, and any value of a create.</summary>
+    private List<(string Table, string Id)> LookupTargets(IReadOnlyList<PushChange> changes, Dictionary<(string Table, string Id), StoredRecord?> stored)
     {
-        var keys = changes.Select(c => (c.Table, c.Id)).Distinct().ToList();
-        var read = await store.GetManyAsync(keys, cancellationToken);
-        return keys.Select((key, k) => (key, read[k])).ToDictionary(x => x.key, x => x.Item2);
+        var targets = new List<(string Table, string Id)>();
+        foreach (var change in changes)
+        {
+            if (change.Action == ChangeAction.Delete || !records.Schema.TryGetTable(change.Table, out var table) || rules.Validate(change).Values is not { } values)
+            {
+                continue;
+            }
+            var before = change.Action == ChangeAction.Update ? stored[(change.Table, change.Id)]?.Record : null;
+            foreach (var lookup in table.Lookups)
+            {
+                if (values.GetValueOrDefault(lookup.Name) is string target && target != before?.Values.GetValueOrDefault(lookup.Name) as string)
+                {
+                    targets.Add((lookup.Target!, target));
+                }
+            }
+        }
+        return targets;
     }
 
     private static string ChangeId(InboxBatch batch, int index) => $"{batch.DeviceId}|{batch.Sequence}|{index}";
@@ -211,11 +245,34 @@ public sealed class PushApplier(
     /// <summary>A re-run: the record's change history shows this change produced <see cref="Version"/>.</summary>
     private sealed record AlreadyApplied(long Version) : Decision;
 
-    private sealed record Refused(ChangeProblem Problem, ChangeStatus Status, Record? Server) : Decision;
+    /// <summary>Not applied. <see cref="Server"/> goes to the sync error (admins); the outcome shows it only when <see cref="Shown"/>.</summary>
+    private sealed record Refused(ChangeProblem Problem, ChangeStatus Status, Record? Server, bool Shown) : Decision;
 
     private sealed record Write(Record Next) : Decision;
 
-    private async Task<Decision> DecideAsync(PushRules.UserView view, InboxBatch batch, int index, Record? current, CancellationToken cancellationToken)
+    /// <summary>The batch's judgement of the technician's data, and the records its changes created so far.</summary>
+    private sealed class BatchJudge(OfflineData data, PushRules.UserView view)
+    {
+        private readonly HashSet<(string Table, string Id)> created = [];
+
+        public OfflineData Data { get; } = data;
+
+        public PushRules.UserView View { get; } = view;
+
+        public void Wrote(PushChange change, Record next)
+        {
+            Data.Known(next.Table, next.Id, next);
+            if (change.Action == ChangeAction.Create)
+            {
+                created.Add((next.Table, next.Id));
+            }
+        }
+
+        /// <summary>A row the batch created: the device may point its lookups at it before anything else refers to it.</summary>
+        public bool Created(string table, string id) => created.Contains((table, id));
+    }
+
+    private async Task<Decision> DecideAsync(BatchJudge judge, InboxBatch batch, int index, Record? current, CancellationToken cancellationToken)
     {
         var change = batch.Changes[index];
         var changeId = ChangeId(batch, index);
@@ -223,19 +280,26 @@ public sealed class PushApplier(
         {
             return new AlreadyApplied(producedVersion);
         }
-        var later = batch.Changes.Skip(index + 1).ToList();
-        var (problem, values) = await rules.CheckAsync(view, change, later, batch.DeviceId, _ => Task.FromResult(current), cancellationToken);
         var live = current is { Deleted: false } ? current : null;
-        if (problem is not null)
+        // Nothing of a record the technician may not read now goes into the outcome (the admins' sync error keeps it).
+        var shown = live is not null && await judge.Data.HoldsAsync(change.Table, live, cancellationToken);
+        var (invalid, values) = rules.Validate(change);
+        if (invalid is not null)
         {
-            return new Refused(problem, problem.Type == SyncErrorType.Validation ? ChangeStatus.Invalid : ChangeStatus.Rejected, live);
+            return new Refused(invalid, ChangeStatus.Invalid, live, shown);
+        }
+        if (PushRules.Permitted(judge.View, change) is { } denied)
+        {
+            return new Refused(denied, ChangeStatus.Rejected, live, shown);
         }
         RecordResult prepared;
         if (change.Action == ChangeAction.Create)
         {
             if (live is not null)
             {
-                return new Refused(new ChangeProblem(SyncErrorType.Conflict, "AlreadyExists", "id", "a record with this id already exists on the server."), ChangeStatus.Rejected, live);
+                return new Refused(new ChangeProblem(SyncErrorType.Conflict, "AlreadyExists", "id", shown
+                    ? "a record with this id already exists on the server."
+                    : "the id is taken; create the record with another id."), ChangeStatus.Rejected, live, shown);
             }
             prepared = records.PrepareCreate(change.Table, change.Id, values!, current, batch.UserId, changeId);
         }
@@ -243,13 +307,23 @@ public sealed class PushApplier(
         {
             if (live is null)
             {
-                return new Refused(new ChangeProblem(SyncErrorType.RecordNotFound, "RecordNotFound", "id", "the record was deleted on the server (Record Not Found)."), ChangeStatus.Rejected, null);
+                return new Refused(new ChangeProblem(SyncErrorType.RecordNotFound, "RecordNotFound", "id", "the record was deleted on the server (Record Not Found)."), ChangeStatus.Rejected, null, false);
             }
-            if (live.Version != change.BaseVersion && options.CurrentValue.ConflictDetectionFor(view.Profile))
+            if (!shown)
+            {
+                return new Refused(new ChangeProblem(SyncErrorType.Permission, "OutsideOfflineData", "id",
+                    "the record is not in your offline data (it left it meanwhile, or never was in it)."), ChangeStatus.Rejected, live, false);
+            }
+            if (change.BaseVersion > live.Version)
+            {
+                return new Refused(new ChangeProblem(SyncErrorType.Validation, "VersionFromTheFuture", "baseVersion",
+                    $"baseVersion {change.BaseVersion} is newer than the server's version {live.Version}; versions come from the server."), ChangeStatus.Invalid, live, true);
+            }
+            if (live.Version != change.BaseVersion && options.CurrentValue.ConflictDetectionFor(judge.View.Profile))
             {
                 return new Refused(new ChangeProblem(SyncErrorType.Conflict, "Conflict", "baseVersion",
                     $"the record changed on the server (version {live.Version}) since the device's version {change.BaseVersion}; the server's record was kept."),
-                    ChangeStatus.Rejected, live);
+                    ChangeStatus.Rejected, live, true);
             }
             prepared = change.Action == ChangeAction.Update
                 ? records.PrepareUpdate(live, values!, batch.UserId, changeId)
@@ -259,41 +333,86 @@ public sealed class PushApplier(
         {
             var type = prepared.Outcome == RecordOutcome.Invalid ? SyncErrorType.Validation : SyncErrorType.Other;
             return new Refused(new ChangeProblem(type, prepared.Outcome.ToString(), "", prepared.Detail ?? string.Join(" ", prepared.Errors?.Select(e => e.Message) ?? [])),
-                type == SyncErrorType.Validation ? ChangeStatus.Invalid : ChangeStatus.Rejected, live);
+                type == SyncErrorType.Validation ? ChangeStatus.Invalid : ChangeStatus.Rejected, live, shown);
         }
-        return new Write(prepared.Record!);
+        var next = prepared.Record!;
+        if (change.Action != ChangeAction.Delete && await LookupOutsideAsync(judge, next, live, cancellationToken) is { } outside)
+        {
+            return new Refused(outside, ChangeStatus.Rejected, live, shown);
+        }
+        if (change.Action == ChangeAction.Create && !await judge.Data.HoldsAsync(change.Table, next, cancellationToken)
+            && !ReferredByLaterChange(judge.View, batch, index))
+        {
+            return new Refused(new ChangeProblem(SyncErrorType.Permission, "OutsideOfflineData", "",
+                "the new record would not be in your offline data (check its lookups against your profile)."), ChangeStatus.Rejected, null, false);
+        }
+        return new Write(next);
+    }
+
+    /// <summary>
+    /// A lookup the change writes (a create's, or an update's new value) that points outside what the technician may
+    /// read: their data, the profile's shared data or a row their batch created. Such a value would pull another
+    /// technician's rows into their data (a booking pointed at someone else's work order) or put a row into someone
+    /// else's. A lookup left as it was changes nothing, so it is not judged again.
+    /// </summary>
+    private async Task<ChangeProblem?> LookupOutsideAsync(BatchJudge judge, Record next, Record? before, CancellationToken cancellationToken)
+    {
+        foreach (var lookup in records.Schema.Tables[next.Table].Lookups)
+        {
+            if (next.Values.GetValueOrDefault(lookup.Name) is not string target || target == before?.Values.GetValueOrDefault(lookup.Name) as string
+                || judge.Created(lookup.Target!, target) || await judge.Data.MayReadAsync(lookup.Target!, target, cancellationToken))
+            {
+                continue;
+            }
+            return new ChangeProblem(SyncErrorType.Permission, "LookupOutsideOfflineData", $"values.{lookup.Name}",
+                $"'{lookup.Name}' points to a {lookup.Target} that is not in your offline data.");
+        }
+        return null;
+    }
+
+    /// <summary>A later change of the batch points to the new record (a booking of this batch moved to a new work order).</summary>
+    private static bool ReferredByLaterChange(PushRules.UserView view, InboxBatch batch, int index)
+    {
+        var change = batch.Changes[index];
+        return view.Profile.Tables.TryGetValue(change.Table, out var rule) && rule.RelatedTo.Any(relationship => relationship.Direction == RelationshipDirection.ReferencedBy
+            && batch.Changes.Skip(index + 1).Any(o => o.Table == relationship.OtherTable && o.Action != ChangeAction.Delete
+                && o.Values is { ValueKind: JsonValueKind.Object } v && v.TryGetProperty(relationship.LookupColumn, out var link)
+                && link.ValueKind == JsonValueKind.String && link.GetString() == change.Id));
     }
 
     /// <summary>
     /// Applies one change on its own: reads the record, decides, and writes on the version just read (If-Match), so
     /// the decision stays true for what is written; a write in between makes it read and decide again.
     /// </summary>
-    private async Task<ChangeOutcome> ApplyChangeAsync(PushRules.UserView view, InboxBatch batch, int index, List<ChangedRecord> fanOut, CancellationToken cancellationToken)
+    private async Task<ChangeOutcome> ApplyChangeAsync(BatchJudge judge, InboxBatch batch, int index, List<ChangedRecord> fanOut, CancellationToken cancellationToken)
     {
         var change = batch.Changes[index];
         for (var attempt = 1; ; attempt++)
         {
             var current = await store.GetAsync(change.Table, change.Id, cancellationToken);
-            switch (await DecideAsync(view, batch, index, current?.Record, cancellationToken))
+            judge.Data.Known(change.Table, change.Id, current?.Record);
+            switch (await DecideAsync(judge, batch, index, current?.Record, cancellationToken))
             {
                 case AlreadyApplied applied:
                     fanOut.Add(new ChangedRecord(change.Table, change.Id));
                     return new ChangeOutcome { Index = index, Table = change.Table, Id = change.Id, Status = ChangeStatus.Applied, Version = applied.Version };
                 case Refused refused:
-                    return await ProblemAsync(batch, index, refused.Problem, refused.Status, refused.Server, cancellationToken);
+                    return await ProblemAsync(batch, index, refused.Problem, refused.Status, refused.Server, refused.Shown, cancellationToken);
                 case Write write:
                     var written = current is null
                         ? await store.TryInsertAsync(write.Next, cancellationToken)
                         : await store.TryReplaceAsync(write.Next, current.ETag, cancellationToken);
                     if (written.Written)
                     {
+                        judge.Wrote(change, write.Next);
                         fanOut.Add(new ChangedRecord(write.Next.Table, write.Next.Id, written.MarkerETag));
                         return Applied(index, change, write.Next);
                     }
                     if (attempt >= WriteAttempts)
                     {
+                        var shown = await judge.Data.HoldsAsync(change.Table, current?.Record, cancellationToken);
                         return await ProblemAsync(batch, index, new ChangeProblem(SyncErrorType.Other, "KeptChanging", "",
-                            $"the record kept changing on the server during {WriteAttempts} attempts to apply the change."), ChangeStatus.Rejected, current?.Record, cancellationToken);
+                            $"the record kept changing on the server during {WriteAttempts} attempts to apply the change."), ChangeStatus.Rejected, current?.Record, shown, cancellationToken);
                     }
                     break; // a dispatcher wrote in between: decide again on the new version
             }
@@ -360,7 +479,8 @@ public sealed class PushApplier(
     private static ChangeOutcome Applied(int index, PushChange change, Record record)
         => new() { Index = index, Table = change.Table, Id = change.Id, Status = ChangeStatus.Applied, Version = record.Version };
 
-    private async Task<ChangeOutcome> ProblemAsync(InboxBatch batch, int index, ChangeProblem problem, ChangeStatus status, Record? current, CancellationToken cancellationToken)
+    private async Task<ChangeOutcome> ProblemAsync(InboxBatch batch, int index, ChangeProblem problem, ChangeStatus status, Record? current, bool shown,
+        CancellationToken cancellationToken)
     {
         var change = batch.Changes[index];
         var serverData = current is null ? null : Sync.RecordDocuments.ToJson(current);
@@ -375,8 +495,30 @@ public sealed class PushApplier(
             Status = status,
             Reason = problem.Type.ToString(),
             Message = problem.Message,
-            Current = serverData is null ? null : JsonDocument.Parse(serverData).RootElement.Clone(),
+            Current = serverData is null || !shown ? null : JsonDocument.Parse(serverData).RootElement.Clone(),
             SyncErrorId = error.Id,
         };
+    }
+
+    /// <summary>
+    /// Keeps the receipt bounded: the server records outcomes carry add up to at most
+    /// <see cref="MaxCurrentBytesPerReceipt"/>; beyond that an outcome says where to read the record instead.
+    /// </summary>
+    private static void LimitCurrent(ChangeOutcome[] outcomes)
+    {
+        long bytes = 0;
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Current is not { } current)
+            {
+                continue;
+            }
+            bytes += System.Text.Encoding.UTF8.GetByteCount(current.GetRawText());
+            if (bytes > MaxCurrentBytesPerReceipt)
+            {
+                outcome.Current = null;
+                outcome.Message += $" The server's record is left out: a receipt carries at most {MaxCurrentBytesPerReceipt / 1024} KiB of records; read it with GET /api/sync/records/{outcome.Table}/{outcome.Id}.";
+            }
+        }
     }
 }

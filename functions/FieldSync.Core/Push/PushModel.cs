@@ -67,7 +67,17 @@ public sealed record InboxBatch(
     IReadOnlyList<PushChange> Changes,
     BatchStatus Status,
     IReadOnlyList<ChangeOutcome> Outcomes,
-    string ETag);
+    string ETag)
+{
+    /// <summary>
+    /// <see cref="BatchContent.Hash"/> of the batch as accepted: a re-send with the same id must carry the same
+    /// content. Null for batches stored before it was kept (it is then computed from the stored changes).
+    /// </summary>
+    public string? ContentHash { get; init; }
+
+    /// <summary>Whether <paramref name="hash"/> is this batch's content.</summary>
+    public bool HasContent(string hash) => (ContentHash ?? BatchContent.Hash(Sequence, Changes)) == hash;
+}
 
 /// <summary>A device's inbox head: the last sequence accepted and the last one fully processed.</summary>
 public sealed record InboxHead(string DeviceId, long AcceptedSequence, long ProcessedSequence, string? ETag)

@@ -14,14 +14,20 @@ public enum PushFailure
     Invalid,
     DeviceOfOtherUser,
     SequenceNotIncreasing,
+    /// <summary>The batch id was accepted before with other content (a client bug): nothing is stored.</summary>
+    BatchIdReused,
+    /// <summary>Other pushes of the device kept changing its inbox: nothing is stored; retry after a moment.</summary>
+    Busy,
 }
 
 public sealed record PushOutcome(InboxBatch? Batch, bool Duplicate, PushFailure Failure, string? Detail, IReadOnlyList<FieldError>? Errors = null);
 
 /// <summary>
-/// Accepts a device's batch of offline changes: validates all of it (schema, sizes, ids, the profile's
-/// permissions, and that each record is the technician's to change), stores it in the device's inbox and
-/// queues it. A batch id already accepted answers the same receipt and changes nothing.
+/// Accepts a device's batch of offline changes: checks what the device always could have known (the schema, sizes,
+/// ids, sequence, versions the server never gave out), stores it in the device's inbox and queues it. What may
+/// have changed while the device was offline (the profile, the records' membership) is judged when each change is
+/// applied (<see cref="PushApplier"/>). A batch id already accepted answers the same receipt and changes nothing;
+/// with other content it is refused. The device id is bound to the caller only when a batch is accepted.
 /// </summary>
 public sealed class PushService(
     IInbox inbox,
@@ -31,6 +37,9 @@ public sealed class PushService(
     TimeProvider clock)
 {
     public const int MaxChanges = 100;
+
+    /// <summary>How often one push tries to store its batch while other pushes of the device keep moving the inbox head.</summary>
+    private const int AcceptAttempts = 8;
 
     public async Task<PushOutcome> PushAsync(string userId, PushRequest request, CancellationToken cancellationToken)
     {
@@ -43,9 +52,9 @@ public sealed class PushService(
         {
             errors.Add(new FieldError("batchId", batchError!));
         }
-        if (request.Sequence < 1)
+        if (request.Sequence is < 1 or > PushRules.MaxNumber)
         {
-            errors.Add(new FieldError("sequence", "sequence must be a positive whole number, increasing with every batch the device sends."));
+            errors.Add(new FieldError("sequence", "sequence must be a whole number from 1 to 2^53, increasing with every batch the device sends."));
         }
         if (request.Changes.Count is 0 or > MaxChanges)
         {
@@ -56,31 +65,34 @@ public sealed class PushService(
             return new PushOutcome(null, false, PushFailure.Invalid, "The batch is invalid; nothing was stored.", errors);
         }
 
-        var now = clock.GetUtcNow();
-        var device = await devices.GetAsync(request.DeviceId, cancellationToken)
-            ?? await devices.BindAsync(request.DeviceId, userId, now, cancellationToken);
-        if (device.UserId != userId)
+        var device = await devices.GetAsync(request.DeviceId, cancellationToken);
+        if (device is not null && device.UserId != userId)
         {
-            return new PushOutcome(null, false, PushFailure.DeviceOfOtherUser, $"Device '{request.DeviceId}' is registered to another user.");
+            return OtherUser(request);
         }
-
+        var hash = BatchContent.Hash(request.Sequence, request.Changes);
         // A re-sent batch is answered from the inbox before anything is validated again: same receipt, no effect.
-        var existing = await inbox.GetBatchAsync(request.DeviceId, request.BatchId, cancellationToken);
-        if (existing is not null)
+        if (device is not null && await inbox.GetBatchAsync(request.DeviceId, request.BatchId, cancellationToken) is { } existing)
         {
-            return new PushOutcome(existing, true, PushFailure.None, null);
+            return Existing(existing, hash, request);
         }
 
-        var check = await rules.CheckBatchAsync(userId, request.DeviceId, request.Changes, cancellationToken);
+        var check = await rules.CheckBatchAsync(userId, request.Changes, cancellationToken);
         if (check.Count > 0)
         {
             return new PushOutcome(null, false, PushFailure.Invalid, $"{check.Count} change(s) of the batch are not acceptable; nothing was stored.", check);
         }
 
-        for (var attempt = 0; attempt < 5; attempt++)
+        var now = clock.GetUtcNow();
+        // Bound only now that the batch will be stored: a refused push must not let anyone squat a device id.
+        if (device is null && (await devices.BindAsync(request.DeviceId, userId, now, cancellationToken)).UserId != userId)
+        {
+            return OtherUser(request);
+        }
+        var batch = new InboxBatch(request.DeviceId, userId, request.BatchId, request.Sequence, now, request.Changes, BatchStatus.Accepted, [], "") { ContentHash = hash };
+        for (var attempt = 0; attempt < AcceptAttempts; attempt++)
         {
             var head = await inbox.GetHeadAsync(request.DeviceId, cancellationToken);
-            var batch = new InboxBatch(request.DeviceId, userId, request.BatchId, request.Sequence, now, request.Changes, BatchStatus.Accepted, [], "");
             var (result, stored) = await inbox.AcceptAsync(batch, head, cancellationToken);
             switch (result)
             {
@@ -88,12 +100,25 @@ public sealed class PushService(
                     await work.EnqueueDeviceAsync(request.DeviceId, cancellationToken);
                     return new PushOutcome(stored, false, PushFailure.None, null);
                 case AcceptResult.Duplicate:
-                    return new PushOutcome(stored, true, PushFailure.None, null);
+                    return Existing(stored!, hash, request);
                 case AcceptResult.SequenceNotIncreasing:
                     return new PushOutcome(null, false, PushFailure.SequenceNotIncreasing,
                         $"Sequence {request.Sequence} is not above {head.AcceptedSequence}, the device's last accepted batch. Number batches in the order they were made.");
             }
+            // Contended: another push of the device moved the head first. Wait a little (wall time, jittered so the
+            // racers spread out) rather than reading the head again at once.
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * (attempt + 1))), cancellationToken);
         }
-        throw new InvalidOperationException($"The inbox of device {request.DeviceId} kept changing; retry the push.");
+        return new PushOutcome(null, false, PushFailure.Busy,
+            $"Other pushes of device '{request.DeviceId}' kept changing its inbox; nothing was stored. Send the batch again in a moment.");
     }
+
+    private static PushOutcome Existing(InboxBatch existing, string hash, PushRequest request)
+        => existing.HasContent(hash)
+            ? new PushOutcome(existing, true, PushFailure.None, null)
+            : new PushOutcome(null, false, PushFailure.BatchIdReused,
+                $"Batch '{request.BatchId}' of device '{request.DeviceId}' was accepted before with other content (sequence {existing.Sequence}); nothing was stored. Give every new batch a new id.");
+
+    private static PushOutcome OtherUser(PushRequest request)
+        => new(null, false, PushFailure.DeviceOfOtherUser, $"Device '{request.DeviceId}' is registered to another user.");
 }

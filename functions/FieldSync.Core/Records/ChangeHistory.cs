@@ -34,16 +34,4 @@ public static class ChangeHistory
         }
         return false;
     }
-
-    /// <summary>Whether <paramref name="deviceId"/> wrote the record's <paramref name="currentVersion"/> (the latest entry is its change, at that version).</summary>
-    public static bool LatestIsFrom(string? history, string deviceId, long currentVersion)
-    {
-        if (history is null || !history.StartsWith(deviceId + "|", StringComparison.Ordinal))
-        {
-            return false;
-        }
-        var latest = history.Split(' ', 2)[0];
-        var at = latest.LastIndexOf('@');
-        return at > 0 && long.TryParse(latest.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version == currentVersion;
-    }
 }

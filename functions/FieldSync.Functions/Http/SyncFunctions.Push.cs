@@ -43,6 +43,14 @@ public sealed partial class SyncFunctions
                 return ApiResults.Forbidden(outcome.Detail!);
             case PushFailure.SequenceNotIncreasing:
                 return ApiResults.Problem(StatusCodes.Status409Conflict, "sequence-not-increasing", "Sequence not increasing", outcome.Detail!);
+            case PushFailure.BatchIdReused:
+                return ApiResults.Problem(StatusCodes.Status409Conflict, "batch-id-reused", "Batch id reused", outcome.Detail!);
+            case PushFailure.Busy:
+                // Contention between pushes of one device is transient: the device sends the same batch again.
+                var busy = ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "inbox-busy", "Inbox busy", outcome.Detail!);
+                busy.Headers["Retry-After"] = "1";
+                logger.LogWarning("Push {Batch} ({Sequence}) from {Device}: inbox busy", request.BatchId, request.Sequence, request.DeviceId);
+                return busy;
         }
         logger.LogInformation("Push {Batch} ({Sequence}) from {Device} by {User}: {Count} changes, duplicate {Duplicate}",
             request.BatchId, request.Sequence, request.DeviceId, caller.UserId, request.Changes.Count, outcome.Duplicate);
@@ -113,6 +121,9 @@ public sealed partial class SyncFunctions
                     break;
                 case "sequence" when value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var s):
                     sequence = s;
+                    break;
+                case "sequence" when value.ValueKind == JsonValueKind.Number:
+                    errors.Add(new FieldError("sequence", "sequence must be a whole number from 1 to 2^53."));
                     break;
                 case "changes" when value.ValueKind == JsonValueKind.Array:
                     var index = 0;
