@@ -80,7 +80,7 @@ public class ConvergenceTests
         {
             if (pushRandom.Next(5) == 0)
             {
-                log.Add(await PushRandomBatchAsync(h, devices, pushRandom, pushes, () => Id("pwop")));
+                log.Add(await PushRandomBatchAsync(h, devices, pushRandom, pushes, workOrders, () => Id("pwop")));
             }
             if (lateRandom.Next(4) == 0)
             {
@@ -296,20 +296,29 @@ public class ConvergenceTests
 
     /// <summary>
     /// A technician's device pushes 1 to 4 changes on what it holds: work order priorities, booking statuses (a
-    /// completed booking then leaves the agenda), new parts for its work orders. Base versions are the device's,
-    /// so dispatcher writes in between make them conflicts (detection off: the device wins). A batch the server
-    /// refuses whole (the wide profile allows no changes, or the record left the device's data) stores nothing.
+    /// completed booking then leaves the agenda), new parts for its work orders, and — issue 8's steps — bookings and
+    /// parts pointed at any work order of the world (its own, another technician's, one not created yet or deleted),
+    /// on rows that may have been deleted, reassigned or completed since the device last pulled. Base versions are the
+    /// device's, so dispatcher writes in between make them conflicts (detection off: the device wins). Nothing here is
+    /// malformed, so the server must accept every batch (invariant 6: what the device could not know is an outcome of
+    /// the change, never a refusal of the batch); sometimes the same batch is sent three times at once, as a flaky
+    /// network would, and must be stored once. Half the batches are applied at once, on the world as it was when they
+    /// were pushed, and then everything their receipt carries and every lookup an applied change wrote is checked
+    /// against the brute-force model of the technician's data (invariant 5).
     /// </summary>
-    private static async Task<string> PushRandomBatchAsync(SyncHarness h, Dictionary<string, DeviceSimulator> devices, Random random, PushLedger ledger, Func<string> newId)
+    private static async Task<string> PushRandomBatchAsync(SyncHarness h, Dictionary<string, DeviceSimulator> devices, Random random, PushLedger ledger,
+        List<string> worldWorkOrders, Func<string> newId)
     {
         var user = Users[random.Next(Users.Length)];
         var device = devices[user];
         var workOrders = device.Ids("workorder").Order(StringComparer.Ordinal).ToList();
         var bookings = device.Ids("bookableresourcebooking").Order(StringComparer.Ordinal).ToList();
+        var parts = device.Ids("workorderproduct").Order(StringComparer.Ordinal).ToList();
+        string AnyWorkOrder() => worldWorkOrders.Count > 0 && random.Next(2) == 0 ? worldWorkOrders[random.Next(worldWorkOrders.Count)] : workOrders[random.Next(workOrders.Count)];
         var changes = new List<PushChange>();
         for (var k = random.Next(1, 5); k > 0; k--)
         {
-            switch (random.Next(3))
+            switch (random.Next(6))
             {
                 case 0 when workOrders.Count > 0:
                     var wo = workOrders[random.Next(workOrders.Count)];
@@ -323,7 +332,17 @@ public class ConvergenceTests
                 case 2 when workOrders.Count > 0:
                     var part = newId();
                     changes.Add(PushChange(ChangeAction.Create, "workorderproduct", part, null,
-                        $$"""{ "name": "{{part}}", "workorder": "{{workOrders[random.Next(workOrders.Count)]}}", "product": "product-1" }"""));
+                        $$"""{ "name": "{{part}}", "workorder": "{{AnyWorkOrder()}}", "product": "product-1" }"""));
+                    break;
+                case 3 when bookings.Count > 0 && workOrders.Count > 0:
+                    var relinked = bookings[random.Next(bookings.Count)];
+                    changes.Add(PushChange(ChangeAction.Update, "bookableresourcebooking", relinked, device.VersionOf("bookableresourcebooking", relinked),
+                        $$"""{ "workorder": "{{AnyWorkOrder()}}" }"""));
+                    break;
+                case 4 when parts.Count > 0 && workOrders.Count > 0:
+                    var moved = parts[random.Next(parts.Count)];
+                    changes.Add(PushChange(ChangeAction.Update, "workorderproduct", moved, device.VersionOf("workorderproduct", moved),
+                        $$"""{ "workorder": "{{AnyWorkOrder()}}" }"""));
                     break;
             }
         }
@@ -333,16 +352,39 @@ public class ConvergenceTests
         }
         var sequence = ledger.NextSequence(user);
         var batchId = $"{user}-batch-{sequence}";
-        var outcome = await h.Services.GetService<PushService>()!.PushAsync(user, new PushRequest("device-" + user, batchId, sequence, changes), CancellationToken.None);
-        if (outcome.Failure != PushFailure.None)
+        var applyNow = random.Next(2) == 0;
+        var before = applyNow ? await ExpectedAsync(h, await WorldAsync(h), user) : null;
+        var request = new PushRequest("device-" + user, batchId, sequence, changes);
+        var copies = random.Next(4) == 0 ? 3 : 1;
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, copies).Select(_ => PushUntilStoredAsync(h, user, request)));
+        foreach (var outcome in outcomes)
         {
-            Assert.Equal(PushFailure.Invalid, outcome.Failure);
-            Assert.Null(await h.Services.GetService<IInbox>()!.GetBatchAsync("device-" + user, batchId, CancellationToken.None));
-            ledger.Refused(user);
-            return $"push {user} refused ({(outcome.Errors is { Count: > 0 } errors ? errors[0].Message : outcome.Detail)})";
+            Assert.True(outcome.Failure == PushFailure.None,
+                $"push {user} #{sequence} refused ({outcome.Failure}: {(outcome.Errors is { Count: > 0 } errors ? errors[0].Message : outcome.Detail)}): a well-formed batch must never be refused");
         }
+        Assert.Equal(copies - 1, outcomes.Count(o => o.Duplicate));
         ledger.Accepted(user, batchId, sequence, changes);
-        return $"push {user} #{sequence}: {string.Join("+", changes.Select(c => $"{c.Action} {c.Id}"))}";
+        if (before is not null)
+        {
+            await h.Services.GetService<PushApplier>()!.ApplyDeviceAsync("device-" + user, CancellationToken.None);
+            await ledger.AssertIsolatedAsync(h, user, batchId, changes, before);
+        }
+        return $"push {user} #{sequence}{(copies > 1 ? " x3" : "")}{(applyNow ? " applied" : "")}: {string.Join("+", changes.Select(c => $"{c.Action} {c.Id}"))}";
+    }
+
+    /// <summary>Pushes as a device does: an inbox-busy answer is retried after a moment; anything else is the answer.</summary>
+    private static async Task<PushOutcome> PushUntilStoredAsync(SyncHarness h, string user, PushRequest request)
+    {
+        var service = h.Services.GetService<PushService>()!;
+        for (var attempt = 0; ; attempt++)
+        {
+            var outcome = await service.PushAsync(user, request, CancellationToken.None);
+            if (outcome.Failure != PushFailure.Busy || attempt == 20)
+            {
+                return outcome;
+            }
+            await Task.Delay(20);
+        }
     }
 
     private static PushChange PushChange(ChangeAction action, string table, string id, long? baseVersion, string values)
@@ -362,9 +404,50 @@ public class ConvergenceTests
 
         public long NextSequence(string user) => sequences[user] = sequences.GetValueOrDefault(user) + 1;
 
-        public void Refused(string user) => sequences[user]--;
+        public void Accepted(string user, string batchId, long sequence, List<PushChange> changes)
+        {
+            accepted.Add((user, batchId, sequence, changes));
+            created.UnionWith(changes.Where(c => c.Action == ChangeAction.Create).Select(c => (user, c.Table, c.Id)));
+        }
 
-        public void Accepted(string user, string batchId, long sequence, List<PushChange> changes) => accepted.Add((user, batchId, sequence, changes));
+        /// <summary>Records each user's devices created: theirs to point at and to read back.</summary>
+        private readonly HashSet<(string User, string Table, string Id)> created = [];
+
+        /// <summary>
+        /// Invariant 5 for a batch applied on the world it was pushed on: a record its receipt carries is one the
+        /// technician's data held then, and every lookup an applied change wrote points into that data (or to a row the
+        /// technician's own changes created) — a lookup aimed at another technician's row is a way out.
+        /// </summary>
+        public async Task AssertIsolatedAsync(SyncHarness h, string user, string batchId, List<PushChange> changes, Dictionary<string, Dictionary<string, Record>> before)
+        {
+            var batch = await h.Services.GetService<IInbox>()!.GetBatchAsync("device-" + user, batchId, CancellationToken.None);
+            Assert.True(batch is { Status: BatchStatus.Completed }, $"{batchId} was not applied at once");
+            var schema = h.Services.GetService<SchemaCatalog>()!;
+            bool Readable(string table, string id) => (before.TryGetValue(table, out var rows) && rows.ContainsKey(id)) || created.Contains((user, table, id));
+            foreach (var outcome in batch!.Outcomes)
+            {
+                if (outcome.Current is { } current)
+                {
+                    Assert.True(Readable(outcome.Table, current.GetProperty("id").GetString()!),
+                        $"{batchId}: the receipt carries {outcome.Table} {current.GetProperty("id").GetString()}, which is not in {user}'s offline data");
+                }
+                if (outcome.Status != ChangeStatus.Applied || changes[outcome.Index].Values is not { ValueKind: JsonValueKind.Object } values)
+                {
+                    continue;
+                }
+                // A lookup the change leaves as it was moves nothing, so only changed ones count.
+                var held = before.TryGetValue(outcome.Table, out var rows) && rows.TryGetValue(outcome.Id, out var row) ? row : null;
+                foreach (var lookup in schema.Tables[outcome.Table].Lookups)
+                {
+                    if (values.TryGetProperty(lookup.Name, out var target) && target.ValueKind == JsonValueKind.String
+                        && !(changes[outcome.Index].Action == ChangeAction.Update && held?.Values.GetValueOrDefault(lookup.Name) as string == target.GetString()))
+                    {
+                        Assert.True(Readable(lookup.Target!, target.GetString()!),
+                            $"{batchId}: change {outcome.Index} was applied with {lookup.Name} = {target.GetString()}, a {lookup.Target} outside {user}'s offline data");
+                    }
+                }
+            }
+        }
 
         public async Task AssertSettledAsync(SyncHarness h, string context)
         {
