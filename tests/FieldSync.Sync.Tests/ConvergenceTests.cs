@@ -80,7 +80,7 @@ public class ConvergenceTests
         {
             if (pushRandom.Next(5) == 0)
             {
-                log.Add(await PushRandomBatchAsync(h, devices, pushRandom, pushes, workOrders, () => Id("pwop")));
+                log.Add(await PushRandomBatchAsync(h, devices, pushRandom, pushes, workOrders, () => Id("pwop"), $"seed {seed}, step {step}"));
             }
             if (lateRandom.Next(4) == 0)
             {
@@ -307,7 +307,7 @@ public class ConvergenceTests
     /// against the brute-force model of the technician's data (invariant 5).
     /// </summary>
     private static async Task<string> PushRandomBatchAsync(SyncHarness h, Dictionary<string, DeviceSimulator> devices, Random random, PushLedger ledger,
-        List<string> worldWorkOrders, Func<string> newId)
+        List<string> worldWorkOrders, Func<string> newId, string context)
     {
         var user = Users[random.Next(Users.Length)];
         var device = devices[user];
@@ -360,14 +360,14 @@ public class ConvergenceTests
         foreach (var outcome in outcomes)
         {
             Assert.True(outcome.Failure == PushFailure.None,
-                $"push {user} #{sequence} refused ({outcome.Failure}: {(outcome.Errors is { Count: > 0 } errors ? errors[0].Message : outcome.Detail)}): a well-formed batch must never be refused");
+                $"{context}: push {user} #{sequence} refused ({outcome.Failure}: {(outcome.Errors is { Count: > 0 } errors ? errors[0].Message : outcome.Detail)}): a well-formed batch must never be refused");
         }
         Assert.Equal(copies - 1, outcomes.Count(o => o.Duplicate));
         ledger.Accepted(user, batchId, sequence, changes);
         if (before is not null)
         {
             await h.Services.GetService<PushApplier>()!.ApplyDeviceAsync("device-" + user, CancellationToken.None);
-            await ledger.AssertIsolatedAsync(h, user, batchId, changes, before);
+            await ledger.AssertIsolatedAsync(h, user, batchId, changes, before, context);
         }
         return $"push {user} #{sequence}{(copies > 1 ? " x3" : "")}{(applyNow ? " applied" : "")}: {string.Join("+", changes.Select(c => $"{c.Action} {c.Id}"))}";
     }
@@ -418,10 +418,10 @@ public class ConvergenceTests
         /// technician's data held then, and every lookup an applied change wrote points into that data (or to a row the
         /// technician's own changes created) — a lookup aimed at another technician's row is a way out.
         /// </summary>
-        public async Task AssertIsolatedAsync(SyncHarness h, string user, string batchId, List<PushChange> changes, Dictionary<string, Dictionary<string, Record>> before)
+        public async Task AssertIsolatedAsync(SyncHarness h, string user, string batchId, List<PushChange> changes, Dictionary<string, Dictionary<string, Record>> before, string context)
         {
             var batch = await h.Services.GetService<IInbox>()!.GetBatchAsync("device-" + user, batchId, CancellationToken.None);
-            Assert.True(batch is { Status: BatchStatus.Completed }, $"{batchId} was not applied at once");
+            Assert.True(batch is { Status: BatchStatus.Completed }, $"{context}: {batchId} was not applied at once");
             var schema = h.Services.GetService<SchemaCatalog>()!;
             bool Readable(string table, string id) => (before.TryGetValue(table, out var rows) && rows.ContainsKey(id)) || created.Contains((user, table, id));
             foreach (var outcome in batch!.Outcomes)
@@ -429,7 +429,7 @@ public class ConvergenceTests
                 if (outcome.Current is { } current)
                 {
                     Assert.True(Readable(outcome.Table, current.GetProperty("id").GetString()!),
-                        $"{batchId}: the receipt carries {outcome.Table} {current.GetProperty("id").GetString()}, which is not in {user}'s offline data");
+                        $"{context}: {batchId}: the receipt carries {outcome.Table} {current.GetProperty("id").GetString()}, which is not in {user}'s offline data");
                 }
                 if (outcome.Status != ChangeStatus.Applied || changes[outcome.Index].Values is not { ValueKind: JsonValueKind.Object } values)
                 {
@@ -443,7 +443,7 @@ public class ConvergenceTests
                         && !(changes[outcome.Index].Action == ChangeAction.Update && held?.Values.GetValueOrDefault(lookup.Name) as string == target.GetString()))
                     {
                         Assert.True(Readable(lookup.Target!, target.GetString()!),
-                            $"{batchId}: change {outcome.Index} was applied with {lookup.Name} = {target.GetString()}, a {lookup.Target} outside {user}'s offline data");
+                            $"{context}: {batchId}: change {outcome.Index} ({changes[outcome.Index].Action} {outcome.Table} {outcome.Id}) was applied with {lookup.Name} = {target.GetString()}, a {lookup.Target} outside {user}'s offline data");
                     }
                 }
             }

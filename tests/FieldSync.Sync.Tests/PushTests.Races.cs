@@ -207,4 +207,45 @@ public partial class PushTests
         Assert.Null(outcome.Current);
         Assert.Equal("first visit", (await ServerAsync(h, "workorder", "wo-1")).Values["instructions"]);
     }
+
+    [Fact]
+    public async Task Push_AfterAProfileAssignmentBeforeItsReEvaluation_IsJudgedOnTheAssignedProfile()
+    {
+        // Found by the randomized test (seed 316): the applier judged on the profile the scope head named, so between
+        // an assignment and its re-evaluation a part was let onto a work order only the old profile carried.
+        await using var h = await SyncHarness.StartAsync(Today9);
+        await SeedAsync(h);
+        var schema = h.Services.GetService<FieldSync.Core.Schema.SchemaCatalog>()!;
+        var profiles = h.Services.GetService<FieldSync.Core.Sync.IProfileStore>()!;
+        await profiles.SaveAsync(FieldSync.Core.Profiles.ProfileParser.Parse("""
+            {
+              "id": "every-booking",
+              "name": "Every booking of mine",
+              "tables": {
+                "bookableresourcebooking": { "download": "filter", "filter": "resource eq @currentResource", "syncIntervalMinutes": 5 },
+                "workorder": { "download": "related", "relatedTo": ["bookableresourcebooking.workorder"], "syncIntervalMinutes": 5 },
+                "product": { "download": "all", "syncIntervalMinutes": 1440 },
+                "workorderproduct": { "download": "related", "relatedTo": ["workorderproduct.workorder"], "syncIntervalMinutes": 15, "allowCreate": true }
+              }
+            }
+            """, schema), CancellationToken.None);
+        await profiles.AssignAsync("tech1", "every-booking", CancellationToken.None);
+        await WorkOrderAsync(h, "wo-done");
+        await BookingAsync(h, "booking-done", "resource-tech1", "wo-done", Today9.AddHours(2), Completed);
+        await h.DrainAsync();
+        var device = Device(h, "tech1");
+        await device.SyncAsync();
+        Assert.Contains("wo-done", device.Ids("workorder")); // every booking, completed ones too
+
+        // The default profile (completed bookings leave) is assigned; its re-evaluation has not run yet.
+        await profiles.AssignAsync("tech1", FieldSync.Core.Profiles.DefaultProfiles.DefaultProfileId, CancellationToken.None);
+        await PushAsync(h, "tech1", "batch-1", 1, Change(ChangeAction.Create, "workorderproduct", "wop-new", null, """{ "name": "valve", "workorder": "wo-done", "product": "product-1" }"""));
+        await h.Services.GetService<PushApplier>()!.ApplyDeviceAsync("device-tech1", CancellationToken.None);
+
+        var outcome = Assert.Single((await ReceiptAsync(h, "tech1", "batch-1")).Outcomes);
+        Assert.Equal(ChangeStatus.Rejected, outcome.Status);
+        Assert.Equal(nameof(SyncErrorType.Permission), outcome.Reason);
+        Assert.Null(await h.Services.GetService<IRecordStore>()!.GetAsync("workorderproduct", "wop-new", CancellationToken.None));
+    }
 }
+

@@ -145,42 +145,24 @@ public sealed class OfflineData
         {
             throw new InvalidOperationException($"The relationships of profile {profile.Id} form a cycle at {table}."); // parsing forbids cycles
         }
-        switch (rule.Download)
+        return await RuleSelection.SelectsAsync(rule, record, context, async relationship =>
         {
-            case DownloadMode.All:
-                return true;
-            case DownloadMode.Filter:
-                return rule.Filter!.Evaluate(record, context);
-            case DownloadMode.Related:
-                if (rule.Filter is { } extra && !extra.Evaluate(record, context))
+            if (relationship.Direction == RelationshipDirection.References)
+            {
+                return record.Values.GetValueOrDefault(relationship.LookupColumn) is string parent
+                    && await SelectsAsync(relationship.OtherTable, await RecordAsync(relationship.OtherTable, parent, cancellationToken), depth + 1, cancellationToken);
+            }
+            foreach (var candidate in await CandidatesAsync(relationship, record.Id, cancellationToken))
+            {
+                var referrer = await RecordAsync(relationship.OtherTable, candidate, cancellationToken);
+                if (referrer is { Deleted: false } && referrer.Values.GetValueOrDefault(relationship.LookupColumn) as string == record.Id
+                    && await SelectsAsync(relationship.OtherTable, referrer, depth + 1, cancellationToken))
                 {
-                    return false;
+                    return true;
                 }
-                foreach (var relationship in rule.RelatedTo)
-                {
-                    if (relationship.Direction == RelationshipDirection.References)
-                    {
-                        if (record.Values.GetValueOrDefault(relationship.LookupColumn) is string parent
-                            && await SelectsAsync(relationship.OtherTable, await RecordAsync(relationship.OtherTable, parent, cancellationToken), depth + 1, cancellationToken))
-                        {
-                            return true;
-                        }
-                        continue;
-                    }
-                    foreach (var candidate in await CandidatesAsync(relationship, record.Id, cancellationToken))
-                    {
-                        var referrer = await RecordAsync(relationship.OtherTable, candidate, cancellationToken);
-                        if (referrer is { Deleted: false } && referrer.Values.GetValueOrDefault(relationship.LookupColumn) as string == record.Id
-                            && await SelectsAsync(relationship.OtherTable, referrer, depth + 1, cancellationToken))
-                        {
-                            return true;
-                        }
-                    }
-                }
-                return false;
-            default:
-                return false;
-        }
+            }
+            return false;
+        });
     }
 
     /// <summary>

@@ -29,7 +29,26 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
     /// <summary>The profile and scope head that decide what a user may change.</summary>
     public sealed record UserView(OfflineProfile Profile, ScopeHead? UserHead, string UserId);
 
+    /// <summary>
+    /// What decides a change when it is applied: the profile the user is assigned now, as stored now. Not the profile
+    /// the scope head names: that is the one its last evaluation used, which lags an assignment or a profile edit
+    /// until the re-evaluation runs (found by the randomized test: a part was let onto a work order that only the
+    /// previous profile's bookings carried).
+    /// </summary>
     public async Task<UserView> ViewAsync(string userId, CancellationToken cancellationToken)
+    {
+        var head = feed.GetHeadAsync(ScopeIds.ForUser(userId), cancellationToken);
+        var profileId = await profiles.GetAssignmentAsync(userId, cancellationToken);
+        var profile = await profiles.GetAsync(profileId, cancellationToken)
+            ?? throw new InvalidOperationException($"User {userId} has profile '{profileId}', which does not exist.");
+        return new UserView(profile, await head, userId);
+    }
+
+    /// <summary>
+    /// What the device was given: the profile the technician's scope was last evaluated with, which says from which
+    /// bucket each record's delivered version came. For checking versions at accept, not for deciding changes.
+    /// </summary>
+    private async Task<UserView> DeliveredViewAsync(string userId, CancellationToken cancellationToken)
     {
         var head = await feed.GetHeadAsync(ScopeIds.ForUser(userId), cancellationToken);
         var profileId = head?.ProfileId ?? await profiles.GetAssignmentAsync(userId, cancellationToken);
@@ -146,7 +165,7 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
         {
             return;
         }
-        var view = await ViewAsync(userId, cancellationToken);
+        var view = await DeliveredViewAsync(userId, cancellationToken);
         var members = new Dictionary<(string Scope, string Table, string Id), Member?>();
         foreach (var group in changes.Where(c => c.Action != ChangeAction.Create && view.Profile.Tables.ContainsKey(c.Table)).GroupBy(c => c.Table, StringComparer.Ordinal))
         {

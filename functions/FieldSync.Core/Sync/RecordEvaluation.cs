@@ -209,32 +209,8 @@ internal sealed class RecordEvaluation(
     private Task<bool> SelectsAsync(TableRule rule, Record record, CancellationToken cancellationToken)
         => RuleSelectsAsync(rule, record, relationship => RelationSelectsAsync(relationship, record, cancellationToken));
 
-    /// <summary>The rule's download mode and filter; a related rule asks <paramref name="related"/> about each of its relationships.</summary>
-    private async Task<bool> RuleSelectsAsync(TableRule rule, Record record, Func<Relationship, Task<bool>> related)
-    {
-        switch (rule.Download)
-        {
-            case DownloadMode.All:
-                return true;
-            case DownloadMode.Filter:
-                return rule.Filter!.Evaluate(record, context);
-            case DownloadMode.Related:
-                if (rule.Filter is { } extra && !extra.Evaluate(record, context))
-                {
-                    return false;
-                }
-                foreach (var relationship in rule.RelatedTo)
-                {
-                    if (await related(relationship))
-                    {
-                        return true;
-                    }
-                }
-                return false;
-            default:
-                return false;
-        }
-    }
+    private Task<bool> RuleSelectsAsync(TableRule rule, Record record, Func<Relationship, Task<bool>> related)
+        => RuleSelection.SelectsAsync(rule, record, context, related);
 
     /// <summary>Whether the row on the other end of a relationship keeps <paramref name="record"/> in this scope.</summary>
     private async Task<bool> RelationSelectsAsync(Relationship relationship, Record record, CancellationToken cancellationToken)
