@@ -222,6 +222,7 @@ public class ConvergenceTests
             {
                 await AssertConvergedAsync(h, devices, seed, step, log);
                 await pushes.AssertSettledAsync(h, $"seed {seed}, step {step}");
+                await AssertHeldRowsTakeChangesAsync(h, devices, pushes, $"seed {seed}, step {step}");
             }
         }
         await AssertConvergedAsync(h, devices, seed, -1, log);
@@ -370,6 +371,42 @@ public class ConvergenceTests
             await ledger.AssertIsolatedAsync(h, user, batchId, changes, before, context);
         }
         return $"push {user} #{sequence}{(copies > 1 ? " x3" : "")}{(applyNow ? " applied" : "")}: {string.Join("+", changes.Select(c => $"{c.Action} {c.Id}"))}";
+    }
+
+    /// <summary>
+    /// Issue 8.3c: right after the devices converged, every work order and booking a device holds takes an edit
+    /// pushed on the version it holds (columns both profiles let a technician change, no lookups): each must be
+    /// applied. What the feed delivered and what the push judges as the technician's must agree.
+    /// </summary>
+    private static async Task AssertHeldRowsTakeChangesAsync(SyncHarness h, Dictionary<string, DeviceSimulator> devices, PushLedger ledger, string context)
+    {
+        foreach (var (user, device) in devices)
+        {
+            // The previous technician's edits may have touched rows this one holds too (a shared work order).
+            await h.DrainAsync();
+            await device.SyncAsync(force: true);
+            var changes = device.Ids("workorder").Order(StringComparer.Ordinal)
+                .Select(wo => PushChange(ChangeAction.Update, "workorder", wo, device.VersionOf("workorder", wo), """{ "instructions": "checked on site" }"""))
+                .Concat(device.Ids("bookableresourcebooking").Order(StringComparer.Ordinal)
+                    .Select(b => PushChange(ChangeAction.Update, "bookableresourcebooking", b, device.VersionOf("bookableresourcebooking", b), """{ "name": "confirmed" }""")))
+                .Take(PushService.MaxChanges).ToList();
+            if (changes.Count == 0)
+            {
+                continue;
+            }
+            var sequence = ledger.NextSequence(user);
+            var batchId = $"{user}-held-{sequence}";
+            var outcome = await PushUntilStoredAsync(h, user, new PushRequest("device-" + user, batchId, sequence, changes));
+            Assert.True(outcome.Failure == PushFailure.None, $"{context}: {user}'s edits of the rows it holds were refused: {outcome.Detail}");
+            ledger.Accepted(user, batchId, sequence, changes);
+            await h.Services.GetService<PushApplier>()!.ApplyDeviceAsync("device-" + user, CancellationToken.None);
+            var batch = (await h.Services.GetService<IInbox>()!.GetBatchAsync("device-" + user, batchId, CancellationToken.None))!;
+            foreach (var rejected in batch.Outcomes.Where(o => o.Status != ChangeStatus.Applied))
+            {
+                Assert.Fail($"{context}: {user} holds {rejected.Table} {rejected.Id} after a settled pull, yet its edit was {rejected.Status} ({rejected.Reason}: {rejected.Message})");
+            }
+        }
+        await h.DrainAsync();
     }
 
     /// <summary>Pushes as a device does: an inbox-busy answer is retried after a moment; anything else is the answer.</summary>
