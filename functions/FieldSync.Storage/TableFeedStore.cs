@@ -294,6 +294,7 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
             ["ScopeId"] = registration.ScopeId,
             ["ProfileId"] = registration.ProfileId,
             ["UserId"] = registration.UserId,
+            ["Building"] = registration.Building,
         };
         await scopes.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
@@ -304,7 +305,7 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         var list = new List<ScopeRegistration>();
         await foreach (var e in scopes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"scope"}"), 1000, cancellationToken: cancellationToken))
         {
-            list.Add(new ScopeRegistration(e.GetString("ScopeId"), e.GetString("ProfileId"), e.GetString("UserId")));
+            list.Add(new ScopeRegistration(e.GetString("ScopeId"), e.GetString("ProfileId"), e.GetString("UserId"), e.GetBoolean("Building") == true));
         }
         return list;
     }

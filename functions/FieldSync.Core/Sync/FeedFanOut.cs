@@ -72,7 +72,8 @@ public sealed class FeedFanOut(
         => new() { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
 
     /// <summary>The registered scopes of one profile: its technicians' scopes and its shared scope.</summary>
-    private sealed record ProfileScopes(OfflineProfile Profile, HashSet<string> UserScopes, string? SharedScope);
+    /// <param name="BuildingUserScopes">Technicians' scopes whose first build has not committed (see <see cref="ScopeRegistration.Building"/>).</param>
+    private sealed record ProfileScopes(OfflineProfile Profile, HashSet<string> UserScopes, string? SharedScope, HashSet<string> BuildingUserScopes);
 
     /// <summary>
     /// Every registered scope, grouped by the profile it is evaluated with; read once per fan-out message.
@@ -91,7 +92,8 @@ public sealed class FeedFanOut(
             {
                 byProfile.Add(new ProfileScopes(profile,
                     group.Where(r => r.UserId is not null).Select(r => r.ScopeId).ToHashSet(StringComparer.Ordinal),
-                    group.FirstOrDefault(r => r.UserId is null)?.ScopeId));
+                    group.FirstOrDefault(r => r.UserId is null)?.ScopeId,
+                    group.Where(r => r.UserId is not null && r.Building).Select(r => r.ScopeId).ToHashSet(StringComparer.Ordinal)));
             }
         }
         return new ScopeDirectory(registrations.Select(r => r.ScopeId).ToHashSet(StringComparer.Ordinal), byProfile);
@@ -118,7 +120,7 @@ public sealed class FeedFanOut(
             }
             return record.Live;
         }
-        foreach (var (profile, userScopes, sharedScope) in directory.Profiles)
+        foreach (var (profile, userScopes, sharedScope, building) in directory.Profiles)
         {
             if (table == ScopeEvaluator.ResourceTable)
             {
@@ -140,6 +142,8 @@ public sealed class FeedFanOut(
                 }
                 continue;
             }
+            // A first build in progress has no index entries yet to find it by: it takes every write it may carry.
+            targets.UnionWith(building);
             switch (rule.Download)
             {
                 case DownloadMode.Filter when rule.Filter!.ParameterEquality is { } equality:

@@ -73,7 +73,12 @@ public static class ProfileRevisions
 }
 
 /// <summary>A scope known to the feed (so record changes can find the scopes to re-evaluate).</summary>
-public sealed record ScopeRegistration(string ScopeId, string ProfileId, string? UserId);
+/// <param name="Building">
+/// Registered for its first build, which has not committed yet. Its rows are not in the reverse index while the
+/// build reads them, so a write to a table it carries fans out to it anyway: a row the build read and the
+/// dispatcher then gave to another technician would otherwise stay in it.
+/// </param>
+public sealed record ScopeRegistration(string ScopeId, string ProfileId, string? UserId, bool Building = false);
 
 /// <summary>
 /// The change feed's storage port. Each scope is one partition; a commit appends ops, updates members and the

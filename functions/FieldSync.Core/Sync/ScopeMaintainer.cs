@@ -62,6 +62,11 @@ public sealed class ScopeMaintainer(
             }
             if (await feed.CommitAsync(scopeId, head, evaluation, changes, clock.GetUtcNow(), cancellationToken, referenced))
             {
+                if (head is null && userScoped)
+                {
+                    // Built: its rows are in the reverse index now, so writes find it the usual way again.
+                    await feed.RegisterScopeAsync(new ScopeRegistration(scopeId, profile.Id, context.UserId), cancellationToken);
+                }
                 if (changes.Count > 0)
                 {
                     logger.LogInformation("Scope {Scope}: {Count} ops appended (attempt {Attempt})", scopeId, changes.Count, attempt);
@@ -197,7 +202,7 @@ public sealed class ScopeMaintainer(
         var userHead = await feed.GetHeadAsync(userScope, cancellationToken);
         if (userHead is null || userHead.ProfileId != profile.Id)
         {
-            await feed.RegisterScopeAsync(new ScopeRegistration(userScope, profile.Id, userId), cancellationToken);
+            await feed.RegisterScopeAsync(new ScopeRegistration(userScope, profile.Id, userId, Building: userHead is null), cancellationToken);
             await EvaluateAsync(userScope, cancellationToken);
             userHead = await feed.GetHeadAsync(userScope, cancellationToken);
         }
