@@ -183,12 +183,15 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
             }
             else
             {
-                foreach (var id in ids)
+                var read = await Task.WhenAll(ids.Select(id => feed.GetMemberAsync(scope, group.Key, id, cancellationToken)));
+                for (var k = 0; k < ids.Count; k++)
                 {
-                    members[(scope, group.Key, id)] = await feed.GetMemberAsync(scope, group.Key, id, cancellationToken);
+                    members[(scope, group.Key, ids[k])] = read[k];
                 }
             }
         }
+        // The records the bucket could not answer for, read together.
+        var unanswered = new List<int>();
         for (var i = 0; i < changes.Count; i++)
         {
             var change = changes[i];
@@ -204,10 +207,15 @@ public sealed class PushRules(SchemaCatalog schema, IProfileStore profiles, IFee
                     continue;
                 }
             }
-            var current = await records.GetAsync(change.Table, change.Id, cancellationToken);
-            if (current is not null && change.BaseVersion > current.Record.Version)
+            unanswered.Add(i);
+        }
+        var current = await records.GetManyAsync([.. unanswered.Select(i => (changes[i].Table, changes[i].Id))], cancellationToken);
+        for (var k = 0; k < unanswered.Count; k++)
+        {
+            var change = changes[unanswered[k]];
+            if (current[k] is { } stored && change.BaseVersion > stored.Record.Version)
             {
-                errors.Add(Error(i, change, new ChangeProblem(SyncErrorType.Validation, "VersionFromTheFuture", "baseVersion",
+                errors.Add(Error(unanswered[k], change, new ChangeProblem(SyncErrorType.Validation, "VersionFromTheFuture", "baseVersion",
                     $"baseVersion {change.BaseVersion} is newer than the server's version of the record; versions come from the server.")));
             }
         }
