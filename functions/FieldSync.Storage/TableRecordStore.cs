@@ -35,12 +35,14 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
     {
         await created.Value;
         // The record and its fan-out marker commit together (same partition), so a crash before the change
-        // is fanned out to the offline buckets can never lose it: the sweeper finds the marker.
-        TableTransactionAction[] actions =
-        [
+        // is fanned out to the offline buckets can never lose it: the sweeper finds the marker. Its index
+        // entries commit with it too, so the index is never ahead of or behind the record.
+        var actions = new List<TableTransactionAction>
+        {
             new(TableTransactionActionType.Add, ToEntity(record)),
             new(TableTransactionActionType.UpsertReplace, Marker(record)),
-        ];
+        };
+        AddIndexActions(actions, record, null);
         try
         {
             return Written(await recordsTable.SubmitTransactionAsync(actions, cancellationToken));
@@ -51,14 +53,15 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
         }
     }
 
-    public async Task<StoreWrite> TryReplaceAsync(Record record, string etag, CancellationToken cancellationToken)
+    public async Task<StoreWrite> TryReplaceAsync(Record record, StoredRecord previous, CancellationToken cancellationToken)
     {
         await created.Value;
-        TableTransactionAction[] actions =
-        [
-            new(TableTransactionActionType.UpdateReplace, ToEntity(record), new ETag(etag)),
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.UpdateReplace, ToEntity(record), new ETag(previous.ETag)),
             new(TableTransactionActionType.UpsertReplace, Marker(record)),
-        ];
+        };
+        AddIndexActions(actions, record, previous.Record);
         try
         {
             return Written(await recordsTable.SubmitTransactionAsync(actions, cancellationToken));
@@ -75,12 +78,13 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
         {
             return [];
         }
-        if (writes.Count > RecordWrite.MaxRecordsPerTransaction || writes.Any(w => w.Record.Table != writes[0].Record.Table)
-            || writes.DistinctBy(w => w.Record.Id).Count() != writes.Count)
+        if (writes.Any(w => w.Record.Table != writes[0].Record.Table) || writes.DistinctBy(w => w.Record.Id).Count() != writes.Count)
         {
-            throw new ArgumentException($"One transaction writes up to {RecordWrite.MaxRecordsPerTransaction} distinct records of one table.", nameof(writes));
+            throw new ArgumentException("One transaction writes distinct records of one table.", nameof(writes));
         }
         await created.Value;
+        // The record and its marker come first for every write (their responses carry the marker ETags), the index
+        // changes after them.
         var actions = new List<TableTransactionAction>(2 * writes.Count);
         foreach (var write in writes)
         {
@@ -88,6 +92,14 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
                 ? new TableTransactionAction(TableTransactionActionType.Add, ToEntity(write.Record))
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(write.Record), new ETag(write.ETag)));
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, Marker(write.Record)));
+        }
+        foreach (var write in writes)
+        {
+            AddIndexActions(actions, write.Record, write.Previous?.Record);
+        }
+        if (actions.Count > RecordWrite.MaxActionsPerTransaction)
+        {
+            throw new ArgumentException($"These writes take {actions.Count} actions; one transaction holds {RecordWrite.MaxActionsPerTransaction}.", nameof(writes));
         }
         try
         {
@@ -102,6 +114,22 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
         {
             return null; // larger on the wire than estimated: the caller writes the records one by one
         }
+    }
+
+    /// <summary>
+    /// The index entries the write moves (<see cref="LookupIndex"/>): entries of values the record no longer holds are
+    /// deleted, entries of new values added; an unchanged value costs nothing. A delete of an entry that is not there
+    /// would fail the transaction, which cannot happen while every write goes through here.
+    /// </summary>
+    private void AddIndexActions(List<TableTransactionAction> actions, Record next, Record? previous)
+    {
+        if (!schema.TryGetTable(next.Table, out var table))
+        {
+            return;
+        }
+        var (remove, add) = LookupIndex.Changes(table, next, previous);
+        actions.AddRange(remove.Select(key => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(next.Table, key), ETag.All)));
+        actions.AddRange(add.Select(key => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(next.Table, key))));
     }
 
     /// <summary>The marker's ETag from the transaction's second response, so the fan-out need not read the marker.</summary>
@@ -152,29 +180,80 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
     public async Task<IReadOnlyList<ChangedRecord>> ListPendingFanOutAsync(string table, DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         await created.Value;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey ge {MarkerPrefix} and RowKey lt {MarkerEnd} and At lt {olderThan}");
+        // Keys only (the age is checked here): markers are few, and a key range never scans the records.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey ge {MarkerPrefix} and RowKey lt {MarkerEnd}");
         var pending = new List<ChangedRecord>();
-        await foreach (var marker in recordsTable.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var marker in recordsTable.QueryAsync<TableEntity>(filter, select: ["RowKey", "At"], cancellationToken: cancellationToken))
         {
+            if (marker.GetDateTimeOffset("At") is { } at && at >= olderThan)
+            {
+                continue;
+            }
             pending.Add(new ChangedRecord(table, marker.RowKey[MarkerPrefix.Length..], marker.ETag.ToString()));
         }
         return pending;
     }
 
-    public async IAsyncEnumerable<Record> QueryLiveAsync(string table, string? column, string? value,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<Record> ScanLiveAsync(string table, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await created.Value;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey lt {MarkerPrefix}") + $" and {DeletedProperty} eq false";
-        if (column is not null)
-        {
-            // Column names are schema-validated identifiers; the value is an OData string literal (quotes doubled).
-            filter += $" and {column} eq '{value?.Replace("'", "''", StringComparison.Ordinal)}'";
-        }
+        // Keys only: the service reads the same rows either way, and a property filter would make this a scan that
+        // the cost checks cannot tell from one over the whole fleet. Tombstones are left out here.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey lt {"~"}");
         await foreach (var entity in recordsTable.QueryAsync<TableEntity>(filter, 1000, cancellationToken: cancellationToken))
         {
-            yield return ToRecord(entity);
+            var record = ToRecord(entity);
+            if (!record.Deleted)
+            {
+                yield return record;
+            }
         }
+    }
+
+    public async Task<IReadOnlyList<string>> FindIdsAsync(string table, string column, object value, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        if (LookupIndex.ValueKey(value) is not { } key)
+        {
+            return [];
+        }
+        var (from, to) = LookupIndex.Exact(column, key);
+        var ids = new List<string>();
+        await foreach (var entry in recordsTable.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey ge {from} and RowKey lt {to}"),
+            1000, ["RowKey"], cancellationToken))
+        {
+            ids.Add(LookupIndex.IdOf(entry.RowKey));
+        }
+        return ids;
+    }
+
+    public async Task<IndexPage> FindIdsBetweenAsync(string table, string column, object low, object high, string? after, int max, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        if (LookupIndex.ValueKey(low) is not { } lowKey || LookupIndex.ValueKey(high) is not { } highKey)
+        {
+            return new IndexPage([], null);
+        }
+        var (from, to) = LookupIndex.Between(column, lowKey, highKey);
+        // The position is the last row key returned: resuming after it is exact whatever was written meanwhile.
+        var filter = after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey ge {from} and RowKey lt {to}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey gt {after} and RowKey lt {to}");
+        if (after is not null && (string.CompareOrdinal(after, from) < 0 || string.CompareOrdinal(after, to) >= 0))
+        {
+            throw new ArgumentException("The position is not inside this range.", nameof(after));
+        }
+        var keys = new List<string>(max);
+        await foreach (var page in recordsTable.QueryAsync<TableEntity>(filter, Math.Min(max, 1000), ["RowKey"], cancellationToken).AsPages(pageSizeHint: Math.Min(max, 1000)))
+        {
+            keys.AddRange(page.Values.Select(e => e.RowKey).Take(max - keys.Count));
+            if (keys.Count >= max || page.ContinuationToken is null)
+            {
+                var more = keys.Count >= max;
+                return new IndexPage([.. keys.Select(LookupIndex.IdOf)], more ? keys[^1] : null);
+            }
+        }
+        return new IndexPage([.. keys.Select(LookupIndex.IdOf)], null);
     }
 
     private const string MarkerPrefix = "~pending|";
@@ -192,8 +271,8 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
         var token = continuation is null ? null : DecodeContinuation(table, continuation);
         // Only the partition key is a caller value (and CreateQueryFilter quotes it); the property name must
         // stay unquoted, so the deleted clause is appended as text.
-        // Fan-out markers share the partition; their row keys start with '~', which ids cannot contain.
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey lt {MarkerPrefix}");
+        // Fan-out markers and index entries share the partition; their row keys start with '~', which ids cannot contain.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey lt {"~"}");
         if (!includeDeleted)
         {
             filter += $" and {DeletedProperty} eq false";

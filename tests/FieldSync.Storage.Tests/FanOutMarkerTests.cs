@@ -28,7 +28,7 @@ public class FanOutMarkerTests(AzuriteFixture azurite)
         Assert.Equal(await store.GetFanOutMarkerAsync("account", "acc-1", None), inserted.MarkerETag);
 
         var stored = await store.GetAsync("account", "acc-1", None);
-        var replaced = await store.TryReplaceAsync(Account("acc-1", 2), stored!.ETag, None);
+        var replaced = await store.TryReplaceAsync(Account("acc-1", 2), stored!, None);
         Assert.True(replaced.Written);
         Assert.NotEqual(inserted.MarkerETag, replaced.MarkerETag);
         Assert.Equal(await store.GetFanOutMarkerAsync("account", "acc-1", None), replaced.MarkerETag);
@@ -42,7 +42,7 @@ public class FanOutMarkerTests(AzuriteFixture azurite)
         await store.CompleteFanOutAsync([new ChangedRecord("account", "acc-1", first.MarkerETag)], None);
 
         Assert.False((await store.TryInsertAsync(Account("acc-1", 1), None)).Written);
-        Assert.False((await store.TryReplaceAsync(Account("acc-1", 2), "W/\"datetime'2000-01-01T00%3A00%3A00.0000000Z'\"", None)).Written);
+        Assert.False((await store.TryReplaceAsync(Account("acc-1", 2), new StoredRecord(Account("acc-1", 1), "W/\"datetime'2000-01-01T00%3A00%3A00.0000000Z'\""), None)).Written);
         Assert.Null(await store.GetFanOutMarkerAsync("account", "acc-1", None));
     }
 
@@ -74,7 +74,7 @@ public class FanOutMarkerTests(AzuriteFixture azurite)
             done.Add(new ChangedRecord("account", $"acc-{i}", write.MarkerETag));
         }
         var stored = await store.GetAsync("account", "acc-2", None);
-        var rewrite = await store.TryReplaceAsync(Account("acc-2", 2), stored!.ETag, None);
+        var rewrite = await store.TryReplaceAsync(Account("acc-2", 2), stored!, None);
 
         await store.CompleteFanOutAsync(done, None);
 

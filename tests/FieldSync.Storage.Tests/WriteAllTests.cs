@@ -25,7 +25,7 @@ public class WriteAllTests(AzuriteFixture azurite)
         await store.TryInsertAsync(Account("acc-1", 1), None);
         var stored = await store.GetAsync("account", "acc-1", None);
 
-        var written = await store.TryWriteAllAsync([new RecordWrite(Account("acc-1", 2), stored!.ETag), new RecordWrite(Account("acc-2", 1), null)], None);
+        var written = await store.TryWriteAllAsync([new RecordWrite(Account("acc-1", 2), stored!), new RecordWrite(Account("acc-2", 1), null)], None);
 
         Assert.NotNull(written);
         Assert.Equal(2, written.Count);
@@ -43,9 +43,9 @@ public class WriteAllTests(AzuriteFixture azurite)
         await store.TryInsertAsync(Account("acc-2", 1), None);
         var first = await store.GetAsync("account", "acc-1", None);
         var second = await store.GetAsync("account", "acc-2", None);
-        await store.TryReplaceAsync(Account("acc-2", 2, "Dispatcher"), second!.ETag, None);
+        await store.TryReplaceAsync(Account("acc-2", 2, "Dispatcher"), second!, None);
 
-        var written = await store.TryWriteAllAsync([new RecordWrite(Account("acc-1", 2), first!.ETag), new RecordWrite(Account("acc-2", 2), second.ETag), new RecordWrite(Account("acc-3", 1), null)], None);
+        var written = await store.TryWriteAllAsync([new RecordWrite(Account("acc-1", 2), first!), new RecordWrite(Account("acc-2", 2), second), new RecordWrite(Account("acc-3", 1), null)], None);
 
         Assert.Null(written);
         Assert.Equal(1, (await store.GetAsync("account", "acc-1", None))!.Record.Version);
@@ -67,7 +67,7 @@ public class WriteAllTests(AzuriteFixture azurite)
     public async Task TryWriteAllAsync_MoreThanATransactionOrMixedTables_IsRefused()
     {
         var store = NewStore();
-        var tooMany = Enumerable.Range(0, RecordWrite.MaxRecordsPerTransaction + 1).Select(i => new RecordWrite(Account($"acc-{i}", 1), null)).ToList();
+        var tooMany = Enumerable.Range(0, (RecordWrite.MaxActionsPerTransaction / 2) + 1).Select(i => new RecordWrite(Account($"acc-{i}", 1), null)).ToList();
         var contact = new Record("contact", "c-1", 1, DateTimeOffset.UtcNow, "tech1", false, new Dictionary<string, object?> { ["fullname"] = "Ada" });
 
         await Assert.ThrowsAsync<ArgumentException>(() => store.TryWriteAllAsync(tooMany, None));

@@ -556,7 +556,7 @@ public class ConvergenceTests
         foreach (var table in h.Services.GetService<SchemaCatalog>()!.Tables.Keys)
         {
             var rows = new List<Record>();
-            await foreach (var record in store.QueryLiveAsync(table, null, null, CancellationToken.None))
+            await foreach (var record in store.ScanLiveAsync(table, CancellationToken.None))
             {
                 rows.Add(record);
             }

@@ -63,7 +63,7 @@ public partial class PushTests
         var store = h.Services.GetService<IRecordStore>()!;
         var current = (await store.GetAsync(table, id, CancellationToken.None))!;
         var next = h.Records.PrepareUpdate(current.Record, values, "tech1", changeId).Record!;
-        Assert.True((await store.TryReplaceAsync(next, current.ETag, CancellationToken.None)).Written);
+        Assert.True((await store.TryReplaceAsync(next, current, CancellationToken.None)).Written);
     }
 
     /// <summary>The device sends the row as it holds it: the technician moved Start Time; End Time is what it had.</summary>

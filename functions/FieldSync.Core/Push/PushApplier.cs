@@ -20,6 +20,7 @@ public sealed class PushApplier(
     PushRules rules,
     RecordService records,
     IRecordStore store,
+    Schema.SchemaCatalog schema,
     Sync.IFeedStore feed,
     IRecordChangeNotifier notifier,
     ISyncErrorStore syncErrors,
@@ -147,7 +148,7 @@ public sealed class PushApplier(
         var stored = keys.Select((key, k) => (key, read[k])).ToDictionary(x => x.key, x => x.Item2);
         // Then the rows the lookups the batch writes point to, which depend on the records just read.
         await judge.Data.PrefetchAsync(LookupTargets(batch.Changes, stored), cancellationToken);
-        var plan = new BatchPlan(stored);
+        var plan = new BatchPlan(stored, schema);
         var decisions = new Decision[batch.Changes.Count];
         for (var i = 0; i < batch.Changes.Count; i++)
         {
@@ -165,7 +166,7 @@ public sealed class PushApplier(
         var redo = new HashSet<(string Table, string Id)>();
         foreach (var run in plan.Runs())
         {
-            var written = await store.TryWriteAllAsync([.. run.Select(p => new RecordWrite(p.Next, p.ETag))], cancellationToken);
+            var written = await store.TryWriteAllAsync([.. run.Select(p => new RecordWrite(p.Next, p.Stored))], cancellationToken);
             if (written is null)
             {
                 redo.UnionWith(run.Select(p => (p.Next.Table, p.Next.Id)));
@@ -401,7 +402,7 @@ public sealed class PushApplier(
                 case Write write:
                     var written = current is null
                         ? await store.TryInsertAsync(write.Next, cancellationToken)
-                        : await store.TryReplaceAsync(write.Next, current.ETag, cancellationToken);
+                        : await store.TryReplaceAsync(write.Next, current, cancellationToken);
                     if (written.Written)
                     {
                         judge.Wrote(change, write.Next);
@@ -424,7 +425,7 @@ public sealed class PushApplier(
     /// after the batch's changes so far, and those changes. Runs are the records in the order of their first
     /// change, cut where the table changes or a transaction would be full.
     /// </summary>
-    private sealed class BatchPlan(Dictionary<(string Table, string Id), StoredRecord?> stored)
+    private sealed class BatchPlan(Dictionary<(string Table, string Id), StoredRecord?> stored, Schema.SchemaCatalog schema)
     {
         private readonly Dictionary<(string Table, string Id), PlannedRecord> planned = [];
         private readonly List<PlannedRecord> order = [];
@@ -438,7 +439,7 @@ public sealed class PushApplier(
             var key = (next.Table, next.Id);
             if (!planned.TryGetValue(key, out var p))
             {
-                p = new PlannedRecord(stored[key]?.ETag);
+                p = new PlannedRecord(stored[key]);
                 planned[key] = p;
                 order.Add(p);
             }
@@ -450,17 +451,22 @@ public sealed class PushApplier(
         {
             var run = new List<PlannedRecord>();
             long bytes = 0;
+            var actions = 0;
             foreach (var p in order)
             {
                 var size = RecordService.EstimatedBytes(p.Next.Values) + 1024;
-                if (run.Count > 0 && (run[0].Next.Table != p.Next.Table || run.Count == RecordWrite.MaxRecordsPerTransaction || bytes + size > RecordWrite.MaxBytesPerTransaction))
+                // The record, its marker and the index entries its changed lookups and dates move.
+                var needs = LookupIndex.ActionsOf(schema.Tables[p.Next.Table], p.Next, p.Stored?.Record);
+                if (run.Count > 0 && (run[0].Next.Table != p.Next.Table || actions + needs > RecordWrite.MaxActionsPerTransaction || bytes + size > RecordWrite.MaxBytesPerTransaction))
                 {
                     yield return run;
                     run = [];
                     bytes = 0;
+                    actions = 0;
                 }
                 run.Add(p);
                 bytes += size;
+                actions += needs;
             }
             if (run.Count > 0)
             {
@@ -469,9 +475,10 @@ public sealed class PushApplier(
         }
     }
 
-    private sealed class PlannedRecord(string? etag)
+    private sealed class PlannedRecord(StoredRecord? stored)
     {
-        public string? ETag { get; } = etag;
+        /// <summary>The record as read before the batch (null: a new id); the write is conditional on its ETag.</summary>
+        public StoredRecord? Stored { get; } = stored;
         public Record Next { get; set; } = null!;
         public List<int> Changes { get; } = [];
     }

@@ -36,14 +36,18 @@ public interface IRecordStore
     /// <summary>Inserts a record whose id does not exist yet; not written when it already exists (tombstones included).</summary>
     Task<StoreWrite> TryInsertAsync(Record record, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the record only if storage still holds <paramref name="etag"/>; not written when it changed.</summary>
-    Task<StoreWrite> TryReplaceAsync(Record record, string etag, CancellationToken cancellationToken);
+    /// <summary>
+    /// Replaces the record only if storage still holds <paramref name="previous"/> (its ETag); not written when it changed.
+    /// The previous values say which index entries (<see cref="LookupIndex"/>) the write moves.
+    /// </summary>
+    Task<StoreWrite> TryReplaceAsync(Record record, StoredRecord previous, CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes records of one table, each with its fan-out marker, in one transaction: a record whose
     /// <see cref="RecordWrite.ETag"/> is null is inserted, the others replaced only if storage still holds that ETag.
     /// All or nothing: null when any one of them changed (or exists) meanwhile. At most
-    /// <see cref="RecordWrite.MaxRecordsPerTransaction"/> records and <see cref="RecordWrite.MaxBytesPerTransaction"/>.
+    /// <see cref="RecordWrite.MaxActionsPerTransaction"/> actions (<see cref="LookupIndex.ActionsOf"/>) and
+    /// <see cref="RecordWrite.MaxBytesPerTransaction"/>.
     /// </summary>
     Task<IReadOnlyList<StoreWrite>?> TryWriteAllAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken);
 
@@ -53,8 +57,21 @@ public interface IRecordStore
     /// </summary>
     Task<RecordPage> ListAsync(string table, int pageSize, string? continuation, bool includeDeleted, CancellationToken cancellationToken);
 
-    /// <summary>Live records of a table, optionally only those whose <paramref name="column"/> equals <paramref name="value"/>.</summary>
-    IAsyncEnumerable<Record> QueryLiveAsync(string table, string? column, string? value, CancellationToken cancellationToken);
+    /// <summary>Every live record of a table (reference data a profile carries whole): a key-range read of its partition.</summary>
+    IAsyncEnumerable<Record> ScanLiveAsync(string table, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ids of the live records whose indexed <paramref name="column"/> holds <paramref name="value"/> (<see cref="LookupIndex"/>):
+    /// a key-range read of the index, exact at the moment it is read.
+    /// </summary>
+    Task<IReadOnlyList<string>> FindIdsAsync(string table, string column, object value, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One page (up to <paramref name="max"/>) of ids of live records whose indexed <paramref name="column"/> lies between
+    /// <paramref name="low"/> and <paramref name="high"/>, both included, in value order; <paramref name="after"/> is the
+    /// <see cref="IndexPage.Next"/> of the page before.
+    /// </summary>
+    Task<IndexPage> FindIdsBetweenAsync(string table, string column, object low, object high, string? after, int max, CancellationToken cancellationToken);
 
     /// <summary>
     /// Every insert and replace also writes a fan-out marker for the record, atomically. The marker's ETag, or null
@@ -81,11 +98,19 @@ public readonly record struct StoreWrite(bool Written, string? MarkerETag)
     public static readonly StoreWrite NotWritten = new(false, null);
 }
 
-/// <summary>One record of a <see cref="IRecordStore.TryWriteAllAsync"/>: inserted when <see cref="ETag"/> is null, else replaced on it.</summary>
-public sealed record RecordWrite(Record Record, string? ETag)
+/// <summary>One page of <see cref="IRecordStore.FindIdsBetweenAsync"/>; <see cref="Next"/> is null on the last.</summary>
+public sealed record IndexPage(IReadOnlyList<string> Ids, string? Next);
+
+/// <summary>
+/// One record of a <see cref="IRecordStore.TryWriteAllAsync"/>: inserted when <see cref="Previous"/> is null, else
+/// replaced on its ETag.
+/// </summary>
+public sealed record RecordWrite(Record Record, StoredRecord? Previous)
 {
-    /// <summary>A record and its marker are two of the 100 actions an entity-group transaction may hold.</summary>
-    public const int MaxRecordsPerTransaction = 49;
+    /// <summary>The entity-group transaction limit: a record, its marker and its index changes are each one action.</summary>
+    public const int MaxActionsPerTransaction = 100;
+
+    public string? ETag => Previous?.ETag;
 
     /// <summary>
     /// Records count at their estimated stored (UTF-16) size; on the wire a string can take three times that

@@ -85,7 +85,7 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
             return new RecordResult(RecordOutcome.AlreadyExists, existing?.Record, Detail: $"A {table.Name} with id '{record.Id}' already exists.");
         }
         var revived = PrepareCreate(table, record.Id, values, existing.Record, userId, null).Record!;
-        var replaced = await store.TryReplaceAsync(revived, existing.ETag, cancellationToken);
+        var replaced = await store.TryReplaceAsync(revived, existing, cancellationToken);
         if (!replaced.Written)
         {
             return new RecordResult(RecordOutcome.AlreadyExists, Detail: $"A {table.Name} with id '{record.Id}' was created concurrently.");
@@ -290,7 +290,7 @@ public sealed class RecordService(SchemaCatalog schema, IRecordStore store, Time
             {
                 return prepared;
             }
-            var replaced = await store.TryReplaceAsync(prepared.Record!, stored.ETag, cancellationToken);
+            var replaced = await store.TryReplaceAsync(prepared.Record!, stored, cancellationToken);
             if (replaced.Written)
             {
                 await FanOutAsync(prepared.Record!, replaced, collectFanOut, cancellationToken);

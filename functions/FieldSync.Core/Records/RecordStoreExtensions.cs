@@ -13,4 +13,15 @@ public static class RecordStoreExtensions
             async (k, ct) => read[k] = await store.GetAsync(keys[k].Table, keys[k].Id, ct));
         return read;
     }
+
+    /// <summary>
+    /// The live records whose indexed <paramref name="column"/> holds <paramref name="value"/>: the index's ids, then a point
+    /// read of each, kept only if it still holds the value when read (it may have changed in between).
+    /// </summary>
+    public static async Task<IReadOnlyList<Record>> FindLiveAsync(this IRecordStore store, string table, string column, string value, CancellationToken cancellationToken)
+    {
+        var ids = await store.FindIdsAsync(table, column, value, cancellationToken);
+        var read = await store.GetManyAsync([.. ids.Select(id => (table, id))], cancellationToken);
+        return [.. read.Where(r => r is { Record.Deleted: false } && r.Record.Values.GetValueOrDefault(column) is string held && held == value).Select(r => r!.Record)];
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using FieldSync.Core.Records;
 
 namespace FieldSync.Core.Schema;
 
@@ -12,6 +13,10 @@ public sealed partial class SchemaCatalog
     public const string DefaultResourceName = "FieldSync.Core.Schema.field-service.schema.v1.json";
     public const int MaxColumnsPerTable = 200;
     public const int MaxStringLength = 32_000; // Azure Tables caps a string property at 64 KiB of UTF-16.
+    /// <summary>Values of an indexed string column are part of a row key (at most 1 KiB); see <see cref="LookupIndex"/>.</summary>
+    public const int MaxIndexedStringLength = 256;
+    /// <summary>A record, its marker and two index actions per indexed column must fit a 100-action transaction.</summary>
+    public const int MaxIndexedColumnsPerTable = 40;
 
     /// <summary>Column names that would collide with the system fields of every record.</summary>
     public static readonly IReadOnlySet<string> ReservedColumnNames =
@@ -137,6 +142,11 @@ public sealed partial class SchemaCatalog
             {
                 errors.Add($"table '{name}': {columns.Count} columns; at most {MaxColumnsPerTable} are allowed");
             }
+            if (columns.Values.Count(c => c.Indexed) is var indexed && indexed > MaxIndexedColumnsPerTable)
+            {
+                errors.Add($"table '{name}': {indexed} indexed columns (lookups, dates, times and indexed strings); at most {MaxIndexedColumnsPerTable} are allowed, "
+                    + "because a write that changes all of them must fit one storage transaction");
+            }
         }
         foreach (var property in element.EnumerateObject())
         {
@@ -213,6 +223,26 @@ public sealed partial class SchemaCatalog
         {
             errors.Add($"{where}: 'target' applies to lookup columns only");
         }
+        var indexed = false;
+        if (element.TryGetProperty("indexed", out var ix))
+        {
+            if (ix.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                errors.Add($"{where}: 'indexed' must be true or false");
+            }
+            else if (ix.ValueKind == JsonValueKind.True && type != ColumnType.String)
+            {
+                errors.Add($"{where}: 'indexed' applies to string columns only (lookup, date and datetime columns are always indexed)");
+            }
+            else if (ix.ValueKind == JsonValueKind.True && maxLength > MaxIndexedStringLength)
+            {
+                errors.Add($"{where}: an indexed string column may be at most {MaxIndexedStringLength} characters long (its values are part of a storage key)");
+            }
+            else
+            {
+                indexed = ix.ValueKind == JsonValueKind.True;
+            }
+        }
         var options = new List<ChoiceOption>();
         if (element.TryGetProperty("options", out var optionsElement))
         {
@@ -250,13 +280,13 @@ public sealed partial class SchemaCatalog
         }
         foreach (var property in element.EnumerateObject())
         {
-            if (property.Name is not ("type" or "displayName" or "required" or "maxLength" or "target" or "options" or "$comment"))
+            if (property.Name is not ("type" or "displayName" or "required" or "maxLength" or "target" or "options" or "indexed" or "$comment"))
             {
                 errors.Add($"{where}: unknown property '{property.Name}'");
             }
         }
         return errors.Count == before
-            ? new ColumnSchema(name, type, OptionalString(element, "displayName") ?? name, required, maxLength, target, options)
+            ? new ColumnSchema(name, type, OptionalString(element, "displayName") ?? name, required, maxLength, target, options) { Indexed = indexed || LookupIndex.IsAlwaysIndexed(type) }
             : null;
     }
 

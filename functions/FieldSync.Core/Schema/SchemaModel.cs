@@ -31,7 +31,14 @@ public sealed record ColumnSchema(
     bool Required,
     int? MaxLength,
     string? Target,
-    IReadOnlyList<ChoiceOption> Options);
+    IReadOnlyList<ChoiceOption> Options)
+{
+    /// <summary>
+    /// Whether the records store keeps an index of this column's values (see <see cref="Records.LookupIndex"/>), so "rows whose
+    /// column holds v" is a key range: lookups, dates and times always; a string column when it says <c>"indexed": true</c>.
+    /// </summary>
+    public bool Indexed { get; init; }
+}
 
 public sealed record TableSchema(
     string Name,
@@ -44,4 +51,7 @@ public sealed record TableSchema(
 
     /// <summary>Lookup columns of this table, in declaration order.</summary>
     public IEnumerable<ColumnSchema> Lookups => Columns.Values.Where(c => c.Type == ColumnType.Lookup);
+
+    /// <summary>The columns whose values the records store indexes, in declaration order.</summary>
+    public IReadOnlyList<ColumnSchema> IndexedColumns { get; } = [.. Columns.Values.Where(c => c.Indexed)];
 }

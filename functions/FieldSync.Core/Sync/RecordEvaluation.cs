@@ -171,7 +171,7 @@ internal sealed class RecordEvaluation(
                     // Rows that point to this record (products of a work order) follow it in or out.
                     if (shouldBeIn)
                     {
-                        await foreach (var child in records.QueryLiveAsync(dependent.Table, relationship.LookupColumn, id, cancellationToken))
+                        foreach (var child in await records.FindLiveAsync(dependent.Table, relationship.LookupColumn, id, cancellationToken))
                         {
                             recordCache[(child.Table, child.Id)] = (child, true);
                             work.Enqueue((dependent.Table, child.Id));
@@ -240,7 +240,7 @@ internal sealed class RecordEvaluation(
             return record.Values.GetValueOrDefault(relationship.LookupColumn) is string parent
                 && await SharedSelectsAsync(relationship.OtherTable, await RecordAsync(relationship.OtherTable, parent, cancellationToken), depth, cancellationToken);
         }
-        await foreach (var referrer in records.QueryLiveAsync(relationship.OtherTable, relationship.LookupColumn, record.Id, cancellationToken))
+        foreach (var referrer in await records.FindLiveAsync(relationship.OtherTable, relationship.LookupColumn, record.Id, cancellationToken))
         {
             if (await SharedSelectsAsync(relationship.OtherTable, referrer, depth, cancellationToken))
             {

@@ -21,11 +21,8 @@ public sealed class ScopeEvaluator(IRecordStore records)
     /// <summary>The technician's bookable resource id, or null when the user has none.</summary>
     public async Task<string?> FindResourceAsync(string userId, CancellationToken cancellationToken)
     {
-        await foreach (var resource in records.QueryLiveAsync(ResourceTable, ResourceUserColumn, userId, cancellationToken))
-        {
-            return resource.Id;
-        }
-        return null;
+        // The first by id when (wrongly) several resources name the user: the same one every time.
+        return (await records.FindLiveAsync(ResourceTable, ResourceUserColumn, userId, cancellationToken)).Select(r => r.Id).Order(StringComparer.Ordinal).FirstOrDefault();
     }
 
     /// <summary>
@@ -77,7 +74,7 @@ public sealed class ScopeEvaluator(IRecordStore records)
         switch (rule.Download)
         {
             case DownloadMode.All:
-                await foreach (var record in records.QueryLiveAsync(rule.Table, null, null, cancellationToken))
+                await foreach (var record in records.ScanLiveAsync(rule.Table, cancellationToken))
                 {
                     rows[record.Id] = record;
                 }
@@ -85,19 +82,28 @@ public sealed class ScopeEvaluator(IRecordStore records)
 
             case DownloadMode.Filter:
                 var filter = rule.Filter!;
-                string? column = null;
-                string? value = null;
+                IEnumerable<Record> candidates;
                 if (filter.ParameterEquality is { } equality)
                 {
-                    // Narrow the scan to the rows whose column holds this technician's value.
-                    column = equality.Column;
-                    value = equality.Parameter == FilterParameter.CurrentUser ? context.UserId : context.ResourceId;
+                    // Only the rows whose column holds this technician's value can match: a key range of the lookup index.
+                    var value = equality.Parameter == FilterParameter.CurrentUser ? context.UserId : context.ResourceId;
                     if (value is null)
                     {
                         return rows;
                     }
+                    candidates = await records.FindLiveAsync(rule.Table, equality.Column, value, cancellationToken);
                 }
-                await foreach (var record in records.QueryLiveAsync(rule.Table, column, value, cancellationToken))
+                else
+                {
+                    // No per-technician key to narrow by (the profile parser warns of this): every row is a candidate.
+                    var all = new List<Record>();
+                    await foreach (var record in records.ScanLiveAsync(rule.Table, cancellationToken))
+                    {
+                        all.Add(record);
+                    }
+                    candidates = all;
+                }
+                foreach (var record in candidates)
                 {
                     if (filter.Evaluate(record, context))
                     {
@@ -134,19 +140,23 @@ public sealed class ScopeEvaluator(IRecordStore records)
                     }
                     else
                     {
-                        // Rows of this table that point to carried rows of the other table.
-                        var found = new ConcurrentBag<Record>();
+                        // Rows of this table that point to carried rows of the other table: the index's ids per parent
+                        // (a key range each), then one point read per row, kept if it still points to a carried parent.
+                        var ids = new ConcurrentBag<string>();
                         await Parallel.ForEachAsync(other.Keys, new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
                             async (parentId, ct) =>
                             {
-                                await foreach (var record in records.QueryLiveAsync(rule.Table, relationship.LookupColumn, parentId, ct))
+                                foreach (var id in await records.FindIdsAsync(rule.Table, relationship.LookupColumn, parentId, ct))
                                 {
-                                    found.Add(record);
+                                    ids.Add(id);
                                 }
                             });
-                        foreach (var record in found)
+                        foreach (var record in await GetLiveAsync(rule.Table, [.. ids.Where(id => !rows.ContainsKey(id)).Distinct(StringComparer.Ordinal)], cancellationToken))
                         {
-                            rows[record.Id] = record;
+                            if (record.Values.GetValueOrDefault(relationship.LookupColumn) is string parent && other.ContainsKey(parent))
+                            {
+                                rows[record.Id] = record;
+                            }
                         }
                     }
                 }
