@@ -20,6 +20,7 @@ public sealed class StorageTransactionCounter
 
     private readonly ConcurrentDictionary<string, long> byOperation = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> nonKeyFilters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> nonKeyExamples = new(StringComparer.Ordinal);
     private long total;
     private long nonKeyQueries;
     private long entitiesRead;
@@ -37,10 +38,13 @@ public sealed class StorageTransactionCounter
 
     /// <summary>
     /// The offending queries of <see cref="NonKeyQueries"/> by table and the non-key properties their filter
-    /// compares, e.g. <c>"fsrecords: _deleted, userid"</c>, with how many times each was sent (the first
+    /// compares, e.g. <c>"fsrecords(_deleted, userid)"</c>, with how many times each was sent (the first
     /// <see cref="MaxNonKeyFilters"/> distinct ones; the count of the rest goes to <c>"(others)"</c>).
     /// </summary>
     public IReadOnlyDictionary<string, long> NonKeyFilters => new Dictionary<string, long>(nonKeyFilters, StringComparer.Ordinal);
+
+    /// <summary>The first filter text seen for each key of <see cref="NonKeyFilters"/> (up to 300 characters), to show which query it was.</summary>
+    public IReadOnlyDictionary<string, string> NonKeyFilterExamples => new Dictionary<string, string>(nonKeyExamples, StringComparer.Ordinal);
 
     /// <summary>
     /// Entities returned by table reads: 1 for a point read answered 200, the length of the response's
@@ -55,6 +59,7 @@ public sealed class StorageTransactionCounter
         Interlocked.Exchange(ref entitiesRead, 0);
         byOperation.Clear();
         nonKeyFilters.Clear();
+        nonKeyExamples.Clear();
     }
 
     internal void Count(Request request)
@@ -72,12 +77,13 @@ public sealed class StorageTransactionCounter
             if (properties.Count > 0)
             {
                 Interlocked.Increment(ref nonKeyQueries);
-                var key = $"{read.Table}: {string.Join(", ", properties.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))}";
+                var key = $"{read.Table}({string.Join(", ", properties.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))})";
                 if (nonKeyFilters.Count >= MaxNonKeyFilters && !nonKeyFilters.ContainsKey(key))
                 {
                     key = "(others)";
                 }
                 nonKeyFilters.AddOrUpdate(key, 1, (_, n) => n + 1);
+                nonKeyExamples.TryAdd(key, read.Filter is { Length: > 300 } text ? text[..300] : read.Filter ?? "");
             }
         }
     }

@@ -46,7 +46,8 @@ public class StorageTransactionCounterTests(AzuriteFixture azurite)
         Assert.Equal(3, rows);
         Assert.Equal(1, counter.Total);
         Assert.Equal(1, counter.NonKeyQueries);
-        Assert.Equal(new Dictionary<string, long> { [$"{table.Name}: Color"] = 1 }, counter.NonKeyFilters);
+        Assert.Equal(new Dictionary<string, long> { [$"{table.Name}(Color)"] = 1 }, counter.NonKeyFilters);
+        Assert.Equal("PartitionKey eq 'p' and Color eq 'red'", counter.NonKeyFilterExamples[$"{table.Name}(Color)"]);
         Assert.Equal(3, counter.EntitiesRead);
     }
 
@@ -128,6 +129,7 @@ public class StorageTransactionCounterTests(AzuriteFixture azurite)
         Assert.Equal(0, counter.EntitiesRead);
         Assert.Equal(0, counter.NonKeyQueries);
         Assert.Empty(counter.NonKeyFilters);
+        Assert.Empty(counter.NonKeyFilterExamples);
         Assert.Empty(counter.ByOperation);
     }
 
