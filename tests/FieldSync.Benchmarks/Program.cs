@@ -84,7 +84,7 @@ internal static class Program
             Console.Error.WriteLine("--scale-sizes takes fleet sizes of at least 10 (e.g. 10,100,1000); --scale-products and --scale-step-seconds at least 1.");
             return 2;
         }
-        var settings = new ScaleSettings(sizes, products ?? ScaleSettings.DefaultProducts, indexed, verify, TimeSpan.FromSeconds(stepSeconds ?? 120), WriteParallelism: 16);
+        var settings = new ScaleSettings(sizes, products ?? ScaleSettings.DefaultProducts, indexed, verify, TimeSpan.FromSeconds(stepSeconds ?? 120), WriteParallelism: 8);
         var results = await ScaleBenchmark.RunAsync(settings, Console.Out, cancellationToken);
         Console.WriteLine();
         results.PrintTable(Console.Out);
