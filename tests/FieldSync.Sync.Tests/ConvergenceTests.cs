@@ -167,7 +167,7 @@ public class ConvergenceTests
                     break;
                 case < 88:
                     h.Clock.Advance(TimeSpan.FromMinutes(random.Next(5, 600)));
-                    await h.FanOut.ReevaluateTimeRelativeAsync(CancellationToken.None);
+                    await h.Sweeper.ReevaluateTimeRelativeAsync(CancellationToken.None);
                     log.Add($"clock {h.Clock.GetUtcNow():O}");
                     break;
                 case < 94:
@@ -283,9 +283,9 @@ public class ConvergenceTests
                 {
                 }
                 h.Clock.Advance(TimeSpan.FromDays(31));
-                await h.FanOut.ReevaluateTimeRelativeAsync(CancellationToken.None);
+                await h.Sweeper.ReevaluateTimeRelativeAsync(CancellationToken.None);
                 await h.DrainAsync();
-                foreach (var registration in await h.Feed.ListScopesAsync(CancellationToken.None))
+                foreach (var registration in await h.ListAllScopesAsync())
                 {
                     await h.Feed.CompactAsync(registration.ScopeId, h.Clock.GetUtcNow() - TimeSpan.FromDays(30), CancellationToken.None);
                 }
