@@ -51,7 +51,12 @@ public class ConvergenceTests
         var start = new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero);
         // Odd seeds run with conflict detection on (the server wins, stale pushes are rejected), even seeds off.
         var conflictDetection = seed % 2 != 0;
-        await using var h = await SyncHarness.StartAsync(start, settings: new Dictionary<string, string?> { ["FieldSync:Sync:ConflictDetection"] = conflictDetection ? "true" : "false" });
+        await using var h = await SyncHarness.StartAsync(start, settings: new Dictionary<string, string?>
+        {
+            ["FieldSync:Sync:ConflictDetection"] = conflictDetection ? "true" : "false",
+            // Devices spread over copies of the shared scope, as a large fleet's do: every copy must converge too.
+            ["FieldSync:Sync:SharedScopeReplicas"] = "4",
+        });
         await SeedAsync(h);
         await h.CreateAsync("bookableresource", "resource-tech3", ("name", "Tech Three"), ("userid", "tech3"), ("resourcetype", 3));
         var schema = h.Services.GetService<SchemaCatalog>()!;

@@ -152,7 +152,7 @@ public class ScaleTests
     [Fact]
     public async Task SharedCopies_DevicesReadDifferentCopies_EveryCopyTakesAProductEdit()
     {
-        await using var h = await SyncHarness.StartAsync(Evening);
+        await using var h = await SyncHarness.StartAsync(Evening, settings: new Dictionary<string, string?> { ["FieldSync:Sync:SharedScopeReplicas"] = "8" });
         await SeedAsync(h);
         // Two devices of one technician that hash to different copies of the shared scope.
         var ids = Enumerable.Range(0, 100).Select(i => $"tablet-{i}").ToList();
