@@ -35,13 +35,14 @@ public static class ServiceRegistration
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton<RequestGuard>();
         // Read on every batch, so a changed environment default applies from the next batch processed.
-        services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.SectionName));
+        services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddFieldSyncStorage(configuration);
         services.AddSingleton<RecordService>();
         services.AddSingleton<ScopeEvaluator>();
         services.AddSingleton<ScopeMaintainer>();
         services.AddSingleton<FeedFanOut>();
+        services.AddSingleton<FeedSweeper>();
         services.AddSingleton<PullService>();
         services.AddSingleton<FieldSync.Core.Push.PushRules>();
         services.AddSingleton<FieldSync.Core.Push.PushService>();

@@ -73,13 +73,16 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
     public async Task<IReadOnlyList<Member>> FindMembersAsync(string scopeId, string table, string column, string value, CancellationToken cancellationToken)
     {
         await created.Value;
-        // Column names are schema identifiers; only the value is quoted (OData doubles single quotes).
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scopeId} and RowKey ge {$"m|{table}|"} and RowKey lt {$"m|{table}}}"} and In eq {true}")
-            + $" and l_{column} eq '{value.Replace("'", "''", StringComparison.Ordinal)}'";
+        // The bucket's key range, matched here: one technician's bucket is small, and a property filter would read the
+        // same rows on the service while looking like a scan to the cost checks.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scopeId} and RowKey ge {$"m|{table}|"} and RowKey lt {$"m|{table}}}"}");
         var members = new List<Member>();
         await foreach (var entity in feed.QueryAsync<TableEntity>(filter, 1000, cancellationToken: cancellationToken))
         {
-            members.Add(ToMember(entity));
+            if (entity.GetBoolean("In") == true && entity.GetString("l_" + column) == value)
+            {
+                members.Add(ToMember(entity));
+            }
         }
         return members;
     }
@@ -239,11 +242,15 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
             {
                 return 0;
             }
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scopeId} and RowKey ge {"o|"} and RowKey lt {"o}"} and Op eq {"remove"} and At lt {before}");
+            // The ops' key range, with only the columns needed; which are expired removes is decided here.
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scopeId} and RowKey ge {"o|"} and RowKey lt {"o}"}");
             var expired = new List<TableEntity>();
-            await foreach (var op in feed.QueryAsync<TableEntity>(filter, 1000, ["RowKey", "Id", "Table"], cancellationToken))
+            await foreach (var op in feed.QueryAsync<TableEntity>(filter, 1000, ["RowKey", "Id", "Table", "Op", "At"], cancellationToken))
             {
-                expired.Add(op);
+                if (op.GetString("Op") == "remove" && op.GetDateTimeOffset("At") is { } at && at < before)
+                {
+                    expired.Add(op);
+                }
             }
             if (expired.Count == 0)
             {
@@ -286,29 +293,128 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         return 0;
     }
 
+    /// <summary>Registrations live in three partitions of the scopes table: every scope, each profile's scopes, and those being built.</summary>
+    private const string AllScopes = "scope";
+    private const string Building = "building";
+
+    private static string ProfileScopes(string profileId) => "p|" + profileId;
+
+    private static string RegistrationKey(string scopeId) => scopeId.Replace('|', '~');
+
     public async Task RegisterScopeAsync(ScopeRegistration registration, CancellationToken cancellationToken)
     {
         await created.Value;
-        var entity = new TableEntity("scope", registration.ScopeId.Replace('|', '~'))
+        var key = RegistrationKey(registration.ScopeId);
+        var before = await GetScopeAsync(registration.ScopeId, cancellationToken);
+        TableEntity Entity(string partition) => new(partition, key)
         {
             ["ScopeId"] = registration.ScopeId,
             ["ProfileId"] = registration.ProfileId,
             ["UserId"] = registration.UserId,
             ["Building"] = registration.Building,
         };
-        await scopes.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        // The lists are written before the registration and cleaned after it, so a reader of a list may see a scope
+        // too many (its evaluation then finds nothing to do), never one too few.
+        if (before?.ProfileId != registration.ProfileId)
+        {
+            await scopes.UpsertEntityAsync(Entity(ProfileScopes(registration.ProfileId)), TableUpdateMode.Replace, cancellationToken);
+        }
+        if (registration.Building)
+        {
+            await scopes.UpsertEntityAsync(Entity(Building), TableUpdateMode.Replace, cancellationToken);
+        }
+        await scopes.UpsertEntityAsync(Entity(AllScopes), TableUpdateMode.Replace, cancellationToken);
+        if (before is not null && before.ProfileId != registration.ProfileId)
+        {
+            await DeleteIfExistsAsync(ProfileScopes(before.ProfileId), key, cancellationToken);
+        }
+        if (!registration.Building && before is { Building: true })
+        {
+            await DeleteIfExistsAsync(Building, key, cancellationToken);
+        }
     }
 
-    public async Task<IReadOnlyList<ScopeRegistration>> ListScopesAsync(CancellationToken cancellationToken)
+    private async Task DeleteIfExistsAsync(string partition, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await scopes.DeleteEntityAsync(partition, key, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
+    }
+
+    private const string Cursors = "cursor";
+
+    public async Task<FeedCursor?> GetCursorAsync(string name, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var entity = await scopes.GetEntityIfExistsAsync<TableEntity>(Cursors, name, cancellationToken: cancellationToken);
+        return entity.HasValue && entity.Value!.GetDateTimeOffset("At") is { } at ? new FeedCursor(at, entity.Value.ETag.ToString()) : null;
+    }
+
+    public async Task<bool> TrySetCursorAsync(string name, DateTimeOffset at, FeedCursor? expected, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var entity = new TableEntity(Cursors, name) { ["At"] = at };
+        try
+        {
+            if (expected is null)
+            {
+                await scopes.AddEntityAsync(entity, cancellationToken);
+            }
+            else
+            {
+                await scopes.UpdateEntityAsync(entity, new ETag(expected.ETag), TableUpdateMode.Replace, cancellationToken);
+            }
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    public async Task<ScopeRegistration?> GetScopeAsync(string scopeId, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var entity = await scopes.GetEntityIfExistsAsync<TableEntity>(AllScopes, RegistrationKey(scopeId), cancellationToken: cancellationToken);
+        return entity.HasValue ? ToRegistration(entity.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<ScopeRegistration>> ListBuildingScopesAsync(CancellationToken cancellationToken)
     {
         await created.Value;
         var list = new List<ScopeRegistration>();
-        await foreach (var e in scopes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"scope"}"), 1000, cancellationToken: cancellationToken))
+        await foreach (var e in scopes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Building}"), 1000, cancellationToken: cancellationToken))
         {
-            list.Add(new ScopeRegistration(e.GetString("ScopeId"), e.GetString("ProfileId"), e.GetString("UserId"), e.GetBoolean("Building") == true));
+            list.Add(ToRegistration(e));
         }
         return list;
     }
+
+    public async Task<ScopeListPage> ListScopesAsync(string? profileId, string? after, int max, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var partition = profileId is null ? AllScopes : ProfileScopes(profileId);
+        var filter = after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {after}");
+        var page = new List<TableEntity>(max);
+        await foreach (var chunk in scopes.QueryAsync<TableEntity>(filter, Math.Min(max, 1000), cancellationToken: cancellationToken).AsPages(pageSizeHint: Math.Min(max, 1000)))
+        {
+            page.AddRange(chunk.Values.Take(max - page.Count));
+            if (page.Count >= max || chunk.ContinuationToken is null)
+            {
+                break;
+            }
+        }
+        return new ScopeListPage([.. page.Select(ToRegistration)], page.Count >= max ? page[^1].RowKey : null);
+    }
+
+    private static ScopeRegistration ToRegistration(TableEntity e)
+        => new(e.GetString("ScopeId"), e.GetString("ProfileId"), e.GetString("UserId"), e.GetBoolean("Building") == true);
 
     private static string MemberKey(string table, string id) => $"m|{table}|{id}";
 

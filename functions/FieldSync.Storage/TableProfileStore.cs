@@ -137,9 +137,11 @@ public sealed class QueueFeedWork(Azure.Storage.Queues.QueueServiceClient queues
     private readonly Azure.Storage.Queues.QueueClient push = queues.GetQueueClient(QueueNames.Push);
     private readonly Azure.Storage.Queues.QueueClient recordChanges = queues.GetQueueClient(QueueNames.RecordChanges);
     private readonly Azure.Storage.Queues.QueueClient scopeEvaluations = queues.GetQueueClient(QueueNames.ScopeEvaluations);
+    private readonly Azure.Storage.Queues.QueueClient sweeps = queues.GetQueueClient(QueueNames.FeedSweeps);
     private readonly CreateOnce created = new(() => Task.WhenAll(
         queues.GetQueueClient(QueueNames.RecordChanges).CreateIfNotExistsAsync(),
         queues.GetQueueClient(QueueNames.ScopeEvaluations).CreateIfNotExistsAsync(),
+        queues.GetQueueClient(QueueNames.FeedSweeps).CreateIfNotExistsAsync(),
         queues.GetQueueClient(QueueNames.Push).CreateIfNotExistsAsync()));
 
     public async Task EnqueueDeviceAsync(string deviceId, CancellationToken cancellationToken)
@@ -167,6 +169,12 @@ public sealed class QueueFeedWork(Azure.Storage.Queues.QueueServiceClient queues
     {
         await created.Value;
         await scopeEvaluations.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(new ScopeEvaluationMessage(scopeId)), delay, null, cancellationToken);
+    }
+
+    public async Task EnqueueSweepAsync(FeedSweepMessage message, CancellationToken cancellationToken, TimeSpan? delay = null)
+    {
+        await created.Value;
+        await sweeps.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(message), delay, null, cancellationToken);
     }
 
     public async Task EnqueueRecordsAsync(string scopeId, IReadOnlyList<RecordKey> records, CancellationToken cancellationToken)

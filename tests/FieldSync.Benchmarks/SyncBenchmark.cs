@@ -107,6 +107,15 @@ internal static class SyncBenchmark
         results.SharedScopeBuildSeconds = watch.Elapsed.TotalSeconds;
         results.SharedScopeBuildTransactions = counter.Total;
         results.SharedScopeBuildByOperation = counter.ByOperation;
+        // The other copies devices read (SyncOptions.SharedScopeReplicas): each is built once, by the first device that
+        // hashes to it; built here so that the first sync below measures a device of a running fleet.
+        var copies = services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<SyncOptions>>().CurrentValue.SharedScopeReplicas;
+        Step($"Building the other {copies - 1} copies of the shared scope (not counted)...");
+        for (var copy = 1; copy < copies; copy++)
+        {
+            await feed.RegisterScopeAsync(new ScopeRegistration(ScopeIds.SharedCopy(profileId, copy), profileId, null), cancellationToken);
+            await maintainer.EvaluateAsync(ScopeIds.SharedCopy(profileId, copy), cancellationToken);
+        }
         Step($"Building {settings.Technicians} technician scopes...");
         var userBuilds = new List<long>();
         var userByOperation = new Dictionary<string, long>(StringComparer.Ordinal);

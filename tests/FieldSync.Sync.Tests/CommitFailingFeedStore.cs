@@ -38,5 +38,13 @@ internal sealed class CommitFailingFeedStore(IFeedStore inner) : IFeedStore
 
     public Task RegisterScopeAsync(ScopeRegistration registration, CancellationToken cancellationToken) => inner.RegisterScopeAsync(registration, cancellationToken);
 
-    public Task<IReadOnlyList<ScopeRegistration>> ListScopesAsync(CancellationToken cancellationToken) => inner.ListScopesAsync(cancellationToken);
+    public Task<ScopeRegistration?> GetScopeAsync(string scopeId, CancellationToken cancellationToken) => inner.GetScopeAsync(scopeId, cancellationToken);
+
+    public Task<IReadOnlyList<ScopeRegistration>> ListBuildingScopesAsync(CancellationToken cancellationToken) => inner.ListBuildingScopesAsync(cancellationToken);
+
+    public Task<ScopeListPage> ListScopesAsync(string? profileId, string? after, int max, CancellationToken cancellationToken) => inner.ListScopesAsync(profileId, after, max, cancellationToken);
+
+    public Task<FeedCursor?> GetCursorAsync(string name, CancellationToken cancellationToken) => inner.GetCursorAsync(name, cancellationToken);
+
+    public Task<bool> TrySetCursorAsync(string name, DateTimeOffset at, FeedCursor? expected, CancellationToken cancellationToken) => inner.TrySetCursorAsync(name, at, expected, cancellationToken);
 }

@@ -51,7 +51,12 @@ public class ConvergenceTests
         var start = new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero);
         // Odd seeds run with conflict detection on (the server wins, stale pushes are rejected), even seeds off.
         var conflictDetection = seed % 2 != 0;
-        await using var h = await SyncHarness.StartAsync(start, settings: new Dictionary<string, string?> { ["FieldSync:Sync:ConflictDetection"] = conflictDetection ? "true" : "false" });
+        await using var h = await SyncHarness.StartAsync(start, settings: new Dictionary<string, string?>
+        {
+            ["FieldSync:Sync:ConflictDetection"] = conflictDetection ? "true" : "false",
+            // Devices spread over copies of the shared scope, as a large fleet's do: every copy must converge too.
+            ["FieldSync:Sync:SharedScopeReplicas"] = "4",
+        });
         await SeedAsync(h);
         await h.CreateAsync("bookableresource", "resource-tech3", ("name", "Tech Three"), ("userid", "tech3"), ("resourcetype", 3));
         var schema = h.Services.GetService<SchemaCatalog>()!;
@@ -167,7 +172,7 @@ public class ConvergenceTests
                     break;
                 case < 88:
                     h.Clock.Advance(TimeSpan.FromMinutes(random.Next(5, 600)));
-                    await h.FanOut.ReevaluateTimeRelativeAsync(CancellationToken.None);
+                    await h.Sweeper.ReevaluateTimeRelativeAsync(CancellationToken.None);
                     log.Add($"clock {h.Clock.GetUtcNow():O}");
                     break;
                 case < 94:
@@ -283,9 +288,9 @@ public class ConvergenceTests
                 {
                 }
                 h.Clock.Advance(TimeSpan.FromDays(31));
-                await h.FanOut.ReevaluateTimeRelativeAsync(CancellationToken.None);
+                await h.Sweeper.ReevaluateTimeRelativeAsync(CancellationToken.None);
                 await h.DrainAsync();
-                foreach (var registration in await h.Feed.ListScopesAsync(CancellationToken.None))
+                foreach (var registration in await h.ListAllScopesAsync())
                 {
                     await h.Feed.CompactAsync(registration.ScopeId, h.Clock.GetUtcNow() - TimeSpan.FromDays(30), CancellationToken.None);
                 }

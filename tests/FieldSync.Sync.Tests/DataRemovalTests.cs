@@ -96,7 +96,7 @@ public class DataRemovalTests
         Assert.Equal(["booking-today", "booking-tomorrow"], device.Ids("bookableresourcebooking").Order());
 
         h.Clock.Advance(TimeSpan.FromHours(4)); // 01:00 the next day
-        await h.FanOut.ReevaluateTimeRelativeAsync(CancellationToken.None);
+        await h.Sweeper.ReevaluateTimeRelativeAsync(CancellationToken.None);
         await h.DrainAsync();
         await device.SyncAsync();
 

@@ -130,7 +130,7 @@ public class LateReferencedRowTests
         {
             Assert.Equal(2, device.VersionOf("bookableresourcebooking", "booking-1"));
         }
-        var registration = (await h.Feed.ListScopesAsync(CancellationToken.None)).Single(r => r.ScopeId == ScopeIds.ForUser("tech1"));
+        var registration = (await h.ListAllScopesAsync()).Single(r => r.ScopeId == ScopeIds.ForUser("tech1"));
         Assert.False(registration.Building, "a built scope is found by the reverse index again");
     }
 

@@ -44,6 +44,8 @@ public sealed class SyncHarness : IAsyncDisposable
 
     public ScopeMaintainer Maintainer => services.GetRequiredService<ScopeMaintainer>();
 
+    public FeedSweeper Sweeper => services.GetRequiredService<FeedSweeper>();
+
     public IFeedStore Feed => services.GetRequiredService<IFeedStore>();
 
     public static async Task<SyncHarness> StartAsync(DateTimeOffset? now = null, Action<IServiceCollection>? configure = null,
@@ -72,8 +74,10 @@ public sealed class SyncHarness : IAsyncDisposable
         await pushes.CreateIfNotExistsAsync();
         var changes = queues.GetQueueClient(QueueNames.RecordChanges);
         var scopes = queues.GetQueueClient(QueueNames.ScopeEvaluations);
+        var sweeps = queues.GetQueueClient(QueueNames.FeedSweeps);
         await changes.CreateIfNotExistsAsync();
         await scopes.CreateIfNotExistsAsync();
+        await sweeps.CreateIfNotExistsAsync();
         var handled = 0;
         for (var round = 0; round < maxRounds; round++)
         {
@@ -83,6 +87,14 @@ public sealed class SyncHarness : IAsyncDisposable
                 var push = JsonSerializer.Deserialize<FieldSync.Core.Push.PushMessage>(message.Body.ToString(), MessageJson)!;
                 await services.GetRequiredService<FieldSync.Core.Push.PushApplier>().ApplyDeviceAsync(push.DeviceId, CancellationToken.None);
                 await pushes.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                handled++;
+                any = true;
+            }
+            foreach (var message in (await sweeps.ReceiveMessagesAsync(32)).Value)
+            {
+                var sweep = JsonSerializer.Deserialize<FeedSweepMessage>(message.Body.ToString(), MessageJson)!;
+                await Sweeper.HandleAsync(sweep, CancellationToken.None);
+                await sweeps.DeleteMessageAsync(message.MessageId, message.PopReceipt);
                 handled++;
                 any = true;
             }
@@ -113,12 +125,29 @@ public sealed class SyncHarness : IAsyncDisposable
         throw new InvalidOperationException("Queues did not drain.");
     }
 
+    /// <summary>Every registered scope, page by page (for checks; the app never lists them all at once).</summary>
+    public async Task<List<ScopeRegistration>> ListAllScopesAsync()
+    {
+        var all = new List<ScopeRegistration>();
+        string? after = null;
+        do
+        {
+            var page = await Feed.ListScopesAsync(null, after, 100, CancellationToken.None);
+            all.AddRange(page.Scopes);
+            after = page.Next;
+        }
+        while (after is not null);
+        return all;
+    }
+
     /// <summary>Drops whatever is queued, as if the messages were lost.</summary>
     public async Task LoseQueuedMessagesAsync()
     {
         var queues = services.GetRequiredService<QueueServiceClient>();
         await queues.GetQueueClient(QueueNames.RecordChanges).ClearMessagesAsync();
         await queues.GetQueueClient(QueueNames.ScopeEvaluations).ClearMessagesAsync();
+        await queues.GetQueueClient(QueueNames.FeedSweeps).CreateIfNotExistsAsync();
+        await queues.GetQueueClient(QueueNames.FeedSweeps).ClearMessagesAsync();
         await queues.GetQueueClient(QueueNames.Push).CreateIfNotExistsAsync();
         await queues.GetQueueClient(QueueNames.Push).ClearMessagesAsync();
     }

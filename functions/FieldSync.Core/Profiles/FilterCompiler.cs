@@ -44,6 +44,9 @@ internal sealed class FilterCompiler
     private readonly HashSet<string> _columns = new(StringComparer.Ordinal);
     private readonly HashSet<FilterParameter> _parameters = [];
     private bool _usesNow;
+    /// <summary>How often <c>@today</c> or <c>now()</c> appears, and those of its uses that compare it with a column directly.</summary>
+    private int _timeUses;
+    private readonly List<TimeComparison> _timeComparisons = [];
 
     private FilterCompiler(TableSchema table, List<string> errors)
     {
@@ -109,7 +112,9 @@ internal sealed class FilterCompiler
             compiler._columns,
             compiler._parameters,
             compiler._usesNow,
-            FindParameterEquality(clause.Expression));
+            FindParameterEquality(clause.Expression),
+            compiler._timeComparisons.Distinct().ToList(),
+            compiler._timeUses == compiler._timeComparisons.Count);
     }
 
     private static bool IsParseFailure(Exception ex)
@@ -338,6 +343,7 @@ internal sealed class FilterCompiler
                 return CompileParameter(alias);
             case SingleValueFunctionCallNode { Name: "now" }:
                 _usesNow = true;
+                _timeUses++;
                 return (_, context) => context.Now.ToUniversalTime();
             case SingleValueFunctionCallNode { Name: "tolower" or "toupper" } call:
             {
@@ -379,6 +385,10 @@ internal sealed class FilterCompiler
             return (_, _) => Unknown;
         }
         _parameters.Add(parameter);
+        if (parameter == FilterParameter.Today)
+        {
+            _timeUses++;
+        }
         return parameter switch
         {
             FilterParameter.CurrentUser => (_, context) => context.UserId ?? Unknown,
@@ -389,12 +399,35 @@ internal sealed class FilterCompiler
 
     private Func<Record, FilterContext, bool?> CompileComparison(BinaryOperatorNode comparison)
     {
+        if ((TimeComparisonOf(comparison.Left, comparison.Right) ?? TimeComparisonOf(comparison.Right, comparison.Left)) is { } time)
+        {
+            _timeComparisons.Add(time);
+        }
         CheckChoiceLiteral(comparison.Left, comparison.Right);
         CheckChoiceLiteral(comparison.Right, comparison.Left);
         var left = CompileOperand(comparison.Left);
         var right = CompileOperand(comparison.Right);
         var kind = comparison.OperatorKind;
         return (row, context) => Compare(kind, left(row, context), right(row, context));
+    }
+
+    /// <summary>
+    /// <c>column op @today</c> or <c>column op now()</c> (through type promotions): as time passes the result can change
+    /// only for rows whose value the moving side crosses, which an index of the column finds (see <see cref="TimeComparison"/>).
+    /// </summary>
+    private static TimeComparison? TimeComparisonOf(SingleValueNode column, SingleValueNode time)
+    {
+        static SingleValueNode Unwrap(SingleValueNode node) => node is ConvertNode convert ? Unwrap(convert.Source) : node;
+        if (Unwrap(column) is not SingleValuePropertyAccessNode property || property.Property.Name == "id")
+        {
+            return null;
+        }
+        return Unwrap(time) switch
+        {
+            ParameterAliasNode { Alias: "@today" } => new TimeComparison(property.Property.Name, UsesNow: false),
+            SingleValueFunctionCallNode { Name: "now" } => new TimeComparison(property.Property.Name, UsesNow: true),
+            _ => null,
+        };
     }
 
     private Func<Record, FilterContext, bool?> CompileIn(InNode inNode)

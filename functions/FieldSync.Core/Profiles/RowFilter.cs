@@ -15,6 +15,13 @@ public enum FilterParameter
     Today,
 }
 
+/// <summary>
+/// A comparison of a date or time column with <c>@today</c> (<paramref name="UsesNow"/> false: moves at midnight UTC) or
+/// <c>now()</c> (moves continuously). Whatever the operator, the comparison's result for a row can change between two
+/// moments only if the row's value lies between the moving side's values at those moments, both included.
+/// </summary>
+public sealed record TimeComparison(string Column, bool UsesNow);
+
 /// <summary>Who a filter is evaluated for, and when.</summary>
 /// <param name="UserId">The technician's user id (<c>@currentUser</c>).</param>
 /// <param name="ResourceId">
@@ -53,13 +60,18 @@ public sealed class RowFilter
         IReadOnlySet<string> columns,
         IReadOnlySet<FilterParameter> parameters,
         bool usesNow,
-        (string Column, FilterParameter Parameter)? parameterEquality)
+        (string Column, FilterParameter Parameter)? parameterEquality,
+        IReadOnlyList<TimeComparison> timeComparisons,
+        bool timeOnlyComparedWithColumns)
     {
+        TimeComparisons = timeComparisons;
+        TimeOnlyComparedWithColumns = timeOnlyComparedWithColumns;
         Text = text;
         Table = table;
         _condition = condition;
         Columns = columns;
         Parameters = parameters;
+        UsesNow = usesNow;
         IsTimeRelative = usesNow || parameters.Contains(FilterParameter.Today);
         UsesUserParameters = parameters.Contains(FilterParameter.CurrentUser) || parameters.Contains(FilterParameter.CurrentResource);
         ParameterEquality = parameterEquality;
@@ -82,6 +94,20 @@ public sealed class RowFilter
     /// server must re-evaluate carried rows on every sync (a booking that ended yesterday leaves the device).
     /// </summary>
     public bool IsTimeRelative { get; }
+
+    /// <summary>The comparisons of a column with <c>@today</c> or <c>now()</c>, each once.</summary>
+    public IReadOnlyList<TimeComparison> TimeComparisons { get; }
+
+    /// <summary>
+    /// Every use of <c>@today</c> and <c>now()</c> is one of <see cref="TimeComparisons"/>. Then a row's result can change
+    /// with time only when the moving value crosses the row's value of such a column, so the rows whose value lies
+    /// between the last evaluation's time and now are all that need evaluating again. Otherwise (a time compared with a
+    /// literal, say) the result may change for every row at once.
+    /// </summary>
+    public bool TimeOnlyComparedWithColumns { get; }
+
+    /// <summary>Uses <c>now()</c>, which moves continuously (<c>@today</c> moves at midnight UTC only).</summary>
+    public bool UsesNow { get; }
 
     /// <summary>Uses <c>@currentUser</c> or <c>@currentResource</c>: the result differs per user.</summary>
     public bool UsesUserParameters { get; }

@@ -116,12 +116,16 @@ public sealed class Checkpoint
         return true;
     }
 
-    /// <summary>A bucket is read from the user's own scope (<c>u|&lt;user id&gt;</c>) or a profile's shared one (<c>s|&lt;profile id&gt;</c>).</summary>
+    /// <summary>
+    /// A bucket is read from the user's own scope (<c>u|&lt;user id&gt;</c>) or a copy of a profile's shared one
+    /// (<c>s|&lt;profile id&gt;</c> or <c>s|&lt;profile id&gt;|&lt;copy&gt;</c>).
+    /// </summary>
     private bool IsValidScope(string? scope)
         => scope is not null && scope.Length > 2 && scope[1] == '|' && scope[0] switch
         {
             'u' => scope == ScopeIds.ForUser(UserId),
-            's' => Profiles.ProfileParser.IsValidId(scope[2..]),
+            's' => Profiles.ProfileParser.IsValidId(ScopeIds.ProfileOfShared(scope))
+                && Enumerable.Range(0, SyncOptions.MaxSharedScopeReplicas).Any(copy => scope == ScopeIds.SharedCopy(ScopeIds.ProfileOfShared(scope), copy)),
             _ => false,
         };
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FieldSync.Core.Profiles;
 using FieldSync.Core.Records;
 using FieldSync.Core.Schema;
@@ -6,9 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace FieldSync.Core.Sync;
 
 /// <summary>
-/// Turns record writes into scope evaluations. A record change fans out to every registered scope whose profile
-/// carries the table (or, for bookable resources, whose technician mapping may have changed); each scope is then
-/// evaluated on its own queue message, so the work scales out per scope and one slow scope holds up nothing.
+/// Turns record writes into scope evaluations. A record change fans out to the scopes it can affect, found by key
+/// (reverse index, lookup index, the technician a value names) with a bounded number of reads whatever the fleet's
+/// size; each scope is then evaluated on its own queue message, so the work scales out per scope and one slow scope
+/// holds up nothing.
 /// </summary>
 public sealed class FeedFanOut(
     IRecordStore records,
@@ -18,6 +20,7 @@ public sealed class FeedFanOut(
     IRecordChangeNotifier notifier,
     SchemaCatalog schema,
     TimeProvider clock,
+    Microsoft.Extensions.Options.IOptionsMonitor<SyncOptions> options,
     ILogger<FeedFanOut> logger)
 {
     /// <summary>A fan-out marker older than this is considered lost and re-sent by the sweeper.</summary>
@@ -40,15 +43,28 @@ public sealed class FeedFanOut(
             var change = latest[i];
             done[i] = change.Marker is not null ? change : change with { Marker = await records.GetFanOutMarkerAsync(change.Table, change.Id, ct) };
         });
+        var queued = await FanOutAsync([.. latest.Select(c => new RecordKey(c.Table, c.Id))], cancellationToken);
+        await records.CompleteFanOutAsync(done, cancellationToken);
+        return queued;
+    }
 
-        var directory = await ScopeDirectoryAsync(cancellationToken);
-        var affected = new IReadOnlyCollection<string>[latest.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, latest.Count), Parallelism(cancellationToken), async (i, ct) =>
-            affected[i] = await ScopesAffectedByAsync(latest[i].Table, latest[i].Id, directory, ct));
+    /// <summary>
+    /// Fans out rows whose filter result may have changed with time (found by a time window over the lookup index, see
+    /// <see cref="FeedSweeper"/>): the same as a write of them, without markers (nothing was written).
+    /// </summary>
+    public Task<int> RowsChangedAsync(IReadOnlyList<RecordKey> rows, CancellationToken cancellationToken)
+        => FanOutAsync(rows, cancellationToken);
+
+    private async Task<int> FanOutAsync(IReadOnlyList<RecordKey> rows, CancellationToken cancellationToken)
+    {
+        var directory = await ScopeDirectory.ReadAsync(feed, profiles, cancellationToken);
+        var affected = new IReadOnlyCollection<string>[rows.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), Parallelism(cancellationToken), async (i, ct) =>
+            affected[i] = await ScopesAffectedByAsync(rows[i].Table, rows[i].Id, directory, ct));
 
         // One message per scope, its records in write order.
         var byScope = new Dictionary<string, List<RecordKey>>(StringComparer.Ordinal);
-        for (var i = 0; i < latest.Count; i++)
+        for (var i = 0; i < rows.Count; i++)
         {
             foreach (var scope in affected[i])
             {
@@ -56,55 +72,69 @@ public sealed class FeedFanOut(
                 {
                     byScope[scope] = keys = [];
                 }
-                keys.Add(new RecordKey(latest[i].Table, latest[i].Id));
+                keys.Add(rows[i]);
             }
         }
         foreach (var (scope, keys) in byScope.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             await work.EnqueueRecordsAsync(scope, keys, cancellationToken);
         }
-        await records.CompleteFanOutAsync(done, cancellationToken);
-        logger.LogInformation("{Records} changed records fanned out to {Scopes} scopes", latest.Count, byScope.Count);
+        // Rows that may enter any scope of a profile (no key leads to the technicians they may enter): every scope of
+        // the profile is evaluated, one bounded page of scopes per queue message.
+        var broadcasts = directory.Broadcasts;
+        foreach (var profileId in broadcasts.Order(StringComparer.Ordinal))
+        {
+            await work.EnqueueSweepAsync(FeedSweepMessage.EvaluateProfileScopes(profileId), cancellationToken);
+        }
+        logger.LogInformation("{Records} changed records fanned out to {Scopes} scopes and {Profiles} whole profiles", rows.Count, byScope.Count, broadcasts.Count);
         return byScope.Count;
     }
 
     private static ParallelOptions Parallelism(CancellationToken cancellationToken)
         => new() { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
 
-    /// <summary>The registered scopes of one profile: its technicians' scopes and its shared scope.</summary>
-    /// <param name="BuildingUserScopes">Technicians' scopes whose first build has not committed (see <see cref="ScopeRegistration.Building"/>).</param>
-    private sealed record ProfileScopes(OfflineProfile Profile, HashSet<string> UserScopes, string? SharedScope, HashSet<string> BuildingUserScopes);
-
     /// <summary>
-    /// Every registered scope, grouped by the profile it is evaluated with; read once per fan-out message.
-    /// Registrations name the profile each scope is evaluated with, and assigning a profile re-registers the
-    /// user's scope, so this list is authoritative.
+    /// What one fan-out message needs to know about the scopes, read with a bounded number of reads whatever the
+    /// fleet's size: the profiles (few), the scopes being built (few), and registrations by point read as they are
+    /// asked for. Never the list of every registered scope.
     /// </summary>
-    private sealed record ScopeDirectory(HashSet<string> Registered, IReadOnlyList<ProfileScopes> Profiles);
-
-    private async Task<ScopeDirectory> ScopeDirectoryAsync(CancellationToken cancellationToken)
+    private sealed class ScopeDirectory
     {
-        var registrations = await feed.ListScopesAsync(cancellationToken);
-        var byProfile = new List<ProfileScopes>();
-        foreach (var group in registrations.GroupBy(r => r.ProfileId, StringComparer.Ordinal))
+        private readonly IFeedStore feed;
+        private readonly ConcurrentDictionary<string, Task<ScopeRegistration?>> registrations = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, bool> broadcasts = new(StringComparer.Ordinal);
+
+        private ScopeDirectory(IFeedStore feed, IReadOnlyList<OfflineProfile> profiles, IReadOnlyList<ScopeRegistration> building)
         {
-            if (await profiles.GetAsync(group.Key, cancellationToken) is { } profile)
-            {
-                byProfile.Add(new ProfileScopes(profile,
-                    group.Where(r => r.UserId is not null).Select(r => r.ScopeId).ToHashSet(StringComparer.Ordinal),
-                    group.FirstOrDefault(r => r.UserId is null)?.ScopeId,
-                    group.Where(r => r.UserId is not null && r.Building).Select(r => r.ScopeId).ToHashSet(StringComparer.Ordinal)));
-            }
+            this.feed = feed;
+            Profiles = profiles;
+            Building = building;
         }
-        return new ScopeDirectory(registrations.Select(r => r.ScopeId).ToHashSet(StringComparer.Ordinal), byProfile);
+
+        public IReadOnlyList<OfflineProfile> Profiles { get; }
+
+        /// <summary>Scopes whose first build has not committed (see <see cref="ScopeRegistration.Building"/>).</summary>
+        public IReadOnlyList<ScopeRegistration> Building { get; }
+
+        /// <summary>Profiles every scope of which must be evaluated.</summary>
+        public IReadOnlySet<string> Broadcasts => broadcasts.Keys.ToHashSet(StringComparer.Ordinal);
+
+        public void Broadcast(string profileId) => broadcasts[profileId] = true;
+
+        public static async Task<ScopeDirectory> ReadAsync(IFeedStore feed, IProfileStore profiles, CancellationToken cancellationToken)
+            => new(feed, await profiles.ListAsync(cancellationToken), await feed.ListBuildingScopesAsync(cancellationToken));
+
+        /// <summary>The registration of a scope, read once per message.</summary>
+        public Task<ScopeRegistration?> RegistrationAsync(string scopeId, CancellationToken cancellationToken)
+            => registrations.GetOrAdd(scopeId, id => feed.GetScopeAsync(id, cancellationToken));
     }
 
     /// <summary>
-    /// The scopes whose selection a change to this record can alter: those that hold it now (reverse index),
-    /// plus those it may enter — found through the technician a filter's parameter points to, or through the
-    /// scopes holding the row a relationship points to. Where no such shortcut exists (a filter without a
-    /// parameter equality, a shared table that user rows depend on, the technician mapping itself) every scope
-    /// of the profile is evaluated: correct, just not cheap.
+    /// The scopes whose selection a change to this record can alter: those that hold it now (reverse index), plus
+    /// those it may enter, found by key: the technician a filter's parameter points to (the record's own value), the
+    /// scopes holding the row a relationship points to, the scopes holding the rows that point to it (lookup index).
+    /// Where no key leads to them (a filter without a parameter equality, a technician's row selected through shared
+    /// rows), every scope of the profile is evaluated, in bounded messages: correct, just not cheap.
     /// </summary>
     private async Task<IReadOnlyCollection<string>> ScopesAffectedByAsync(string table, string id, ScopeDirectory directory, CancellationToken cancellationToken)
     {
@@ -120,30 +150,45 @@ public sealed class FeedFanOut(
             }
             return record.Live;
         }
-        foreach (var (profile, userScopes, sharedScope, building) in directory.Profiles)
+        // A user's scope, if it is registered (under this profile, when one is named).
+        async Task AddUserScopeAsync(string? user, string? profileId)
         {
-            if (table == ScopeEvaluator.ResourceTable)
+            if (user is not null && await directory.RegistrationAsync(ScopeIds.ForUser(user), cancellationToken) is { } registration
+                && (profileId is null || registration.ProfileId == profileId))
             {
-                targets.UnionWith(userScopes); // who is whose technician may have changed
+                targets.Add(registration.ScopeId);
             }
+        }
+        if (table == ScopeEvaluator.ResourceTable)
+        {
+            // Who is whose technician may have changed: the technician it was (its scope holds the resource, see
+            // ScopeMaintainer) and the one it names now.
+            await AddUserScopeAsync((await RecordAsync())?.Values.GetValueOrDefault(ScopeEvaluator.ResourceUserColumn) as string, null);
+        }
+        foreach (var profile in directory.Profiles)
+        {
             if (!profile.Tables.TryGetValue(table, out var rule))
             {
                 continue;
             }
             if (!rule.IsUserScoped)
             {
-                if (sharedScope is not null)
+                // Every registered copy of the profile's shared scope (each is evaluated from the records on its own).
+                for (var copy = 0; copy < options.CurrentValue.SharedScopeReplicas; copy++)
                 {
-                    targets.Add(sharedScope);
+                    if (await directory.RegistrationAsync(ScopeIds.SharedCopy(profile.Id, copy), cancellationToken) is not null)
+                    {
+                        targets.Add(ScopeIds.SharedCopy(profile.Id, copy));
+                    }
                 }
                 if (profile.Tables.Values.Any(r => r.IsUserScoped && r.DependsOn.Contains(table)))
                 {
-                    targets.UnionWith(userScopes);
+                    directory.Broadcast(profile.Id); // a shared row technicians' rows depend on: any of them may change
                 }
                 continue;
             }
             // A first build in progress has no index entries yet to find it by: it takes every write it may carry.
-            targets.UnionWith(building);
+            targets.UnionWith(directory.Building.Where(b => b.UserId is not null && b.ProfileId == profile.Id).Select(b => b.ScopeId));
             switch (rule.Download)
             {
                 case DownloadMode.Filter when rule.Filter!.ParameterEquality is { } equality:
@@ -154,81 +199,42 @@ public sealed class FeedFanOut(
                             : (await records.GetAsync(ScopeEvaluator.ResourceTable, value, cancellationToken)) is { Record.Deleted: false } resource
                                 ? resource.Record.Values.GetValueOrDefault(ScopeEvaluator.ResourceUserColumn) as string
                                 : null;
-                        if (user is not null && userScopes.Contains(ScopeIds.ForUser(user)))
-                        {
-                            targets.Add(ScopeIds.ForUser(user));
-                        }
+                        await AddUserScopeAsync(user, profile.Id);
                     }
                     break;
                 case DownloadMode.Related:
                     foreach (var relationship in rule.RelatedTo)
                     {
-                        if (relationship.Direction == RelationshipDirection.References && !profile.Tables[relationship.OtherTable].IsUserScoped)
+                        if (!profile.Tables[relationship.OtherTable].IsUserScoped)
                         {
-                            // The parent is a shared row, carried by every technician of the profile.
-                            targets.UnionWith(userScopes);
+                            // Selected through a shared row, which every technician of the profile carries.
+                            directory.Broadcast(profile.Id);
                         }
                         else if (relationship.Direction == RelationshipDirection.References)
                         {
                             // A child row follows its parent: it can only enter scopes that hold the parent.
                             if ((await RecordAsync())?.Values.GetValueOrDefault(relationship.LookupColumn) is string parent)
                             {
-                                targets.UnionWith((await feed.ScopesHoldingAsync(relationship.OtherTable, parent, cancellationToken)).Where(userScopes.Contains));
+                                targets.UnionWith(await feed.ScopesHoldingAsync(relationship.OtherTable, parent, cancellationToken));
                             }
                         }
                         else if (rule.Filter is not null)
                         {
-                            // A referenced row enters when referrers exist, through their changes; but with an extra
-                            // filter its own change can let it in, and there is no index of who refers to it.
-                            targets.UnionWith(userScopes);
+                            // A referenced row enters when referrers exist, through their changes; but with an extra filter
+                            // its own change can let it in: the scopes holding its referrers (lookup index) are the candidates.
+                            foreach (var referrer in await records.FindIdsAsync(relationship.OtherTable, relationship.LookupColumn, id, cancellationToken))
+                            {
+                                targets.UnionWith(await feed.ScopesHoldingAsync(relationship.OtherTable, referrer, cancellationToken));
+                            }
                         }
                     }
                     break;
                 default:
-                    targets.UnionWith(userScopes);
+                    directory.Broadcast(profile.Id);
                     break;
             }
         }
-        targets.IntersectWith(directory.Registered);
         return targets;
-    }
-
-    /// <summary>
-    /// For the timer: queues the scopes whose time-relative filters may answer differently now. Filters with
-    /// <c>now()</c> change continuously, so their scopes are always queued; filters with only <c>@today</c> change
-    /// at midnight UTC, so their scopes are queued only when last evaluated on an earlier date (one head read
-    /// each, instead of a whole-scope evaluation of every technician every 15 minutes).
-    /// </summary>
-    public async Task<int> ReevaluateTimeRelativeAsync(CancellationToken cancellationToken)
-    {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var queued = 0;
-        var byId = new Dictionary<string, OfflineProfile?>(StringComparer.Ordinal);
-        foreach (var registration in await feed.ListScopesAsync(cancellationToken))
-        {
-            if (!byId.TryGetValue(registration.ProfileId, out var profile))
-            {
-                profile = await profiles.GetAsync(registration.ProfileId, cancellationToken);
-                byId[registration.ProfileId] = profile;
-            }
-            var filters = profile?.Tables.Values.Select(r => r.Filter).OfType<RowFilter>().Where(f => f.IsTimeRelative).ToList() ?? [];
-            if (filters.Count == 0)
-            {
-                continue;
-            }
-            var usesNow = filters.Any(f => !f.Parameters.Contains(FilterParameter.Today) || f.Text.Contains("now()", StringComparison.OrdinalIgnoreCase));
-            if (!usesNow)
-            {
-                var head = await feed.GetHeadAsync(registration.ScopeId, cancellationToken);
-                if (head?.EvaluatedOn is { } evaluated && DateOnly.FromDateTime(evaluated.UtcDateTime) >= today)
-                {
-                    continue;
-                }
-            }
-            await work.EnqueueScopeAsync(registration.ScopeId, cancellationToken);
-            queued++;
-        }
-        return queued;
     }
 
     /// <summary>Re-sends the fan-out of writes whose marker is older than <see cref="LostAfter"/> (a lost message or a crash).</summary>

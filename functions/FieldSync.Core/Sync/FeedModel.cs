@@ -13,7 +13,26 @@ public static class ScopeIds
 {
     public static string ForUser(string userId) => "u|" + userId;
 
+    /// <summary>A profile's shared scope: the copy every server-side check reads (see <see cref="SharedCopy"/>).</summary>
     public static string Shared(string profileId) => "s|" + profileId;
+
+    /// <summary>
+    /// One of the copies of a profile's shared scope that devices read (<see cref="SyncOptions.SharedScopeReplicas"/>):
+    /// copy 0 is <see cref="Shared"/>; the others are evaluated from the same records and so hold the same rows.
+    /// </summary>
+    public static string SharedCopy(string profileId, int copy) => copy == 0 ? Shared(profileId) : $"s|{profileId}|{copy}";
+
+    /// <summary>The copy a device reads: the same one on every pull while the number of copies stays the same.</summary>
+    public static string SharedCopyFor(string profileId, string? deviceId, int copies)
+        => deviceId is null || copies <= 1 ? Shared(profileId) : SharedCopy(profileId, (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(deviceId)) % (uint)copies));
+
+    /// <summary>The profile of a shared scope id (any copy).</summary>
+    public static string ProfileOfShared(string scopeId)
+    {
+        var rest = scopeId[2..];
+        var bar = rest.IndexOf('|', StringComparison.Ordinal);
+        return bar < 0 ? rest : rest[..bar];
+    }
 
     public static bool IsUserScope(string scopeId) => scopeId.StartsWith("u|", StringComparison.Ordinal);
 
@@ -80,6 +99,12 @@ public static class ProfileRevisions
 /// </param>
 public sealed record ScopeRegistration(string ScopeId, string ProfileId, string? UserId, bool Building = false);
 
+/// <summary>A timer's position (see <see cref="IFeedStore.GetCursorAsync"/>) and the ETag it is replaced on.</summary>
+public sealed record FeedCursor(DateTimeOffset At, string ETag);
+
+/// <summary>One page of <see cref="IFeedStore.ListScopesAsync"/>; <see cref="Next"/> is null on the last.</summary>
+public sealed record ScopeListPage(IReadOnlyList<ScopeRegistration> Scopes, string? Next);
+
 /// <summary>
 /// The change feed's storage port. Each scope is one partition; a commit appends ops, updates members and the
 /// head in entity-group transactions that are conditional on the head's ETag, so two writers can never
@@ -130,9 +155,30 @@ public interface IFeedStore
     /// </summary>
     Task<IReadOnlyList<string>> ScopesHoldingAsync(string table, string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Registers a scope (or re-registers it under another profile, or as built): its registration, its entry in its
+    /// profile's list and, while <see cref="ScopeRegistration.Building"/>, its entry in the list of scopes being built.
+    /// </summary>
     Task RegisterScopeAsync(ScopeRegistration registration, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<ScopeRegistration>> ListScopesAsync(CancellationToken cancellationToken);
+    /// <summary>A named position the feed's timers keep (one entity): null when never set.</summary>
+    Task<FeedCursor?> GetCursorAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Sets a cursor if it is still at <paramref name="expected"/> (null: not set yet); false when another run moved it first.</summary>
+    Task<bool> TrySetCursorAsync(string name, DateTimeOffset at, FeedCursor? expected, CancellationToken cancellationToken);
+
+    /// <summary>One scope's registration (a point read), or null when it was never registered.</summary>
+    Task<ScopeRegistration?> GetScopeAsync(string scopeId, CancellationToken cancellationToken);
+
+    /// <summary>The scopes registered for a first build that has not committed yet: few at any time, read with one query.</summary>
+    Task<IReadOnlyList<ScopeRegistration>> ListBuildingScopesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One page (up to <paramref name="max"/>) of the scopes registered under <paramref name="profileId"/>, or of every
+    /// registered scope when it is null; <paramref name="after"/> is the <see cref="ScopeListPage.Next"/> of the page before.
+    /// For work over many scopes, one bounded page per queue message; never for a single write.
+    /// </summary>
+    Task<ScopeListPage> ListScopesAsync(string? profileId, string? after, int max, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -51,6 +51,9 @@ public interface IFeedWork
 
     /// <summary>Asks for written records (and what depends on them) to be evaluated in one scope, together.</summary>
     Task EnqueueRecordsAsync(string scopeId, IReadOnlyList<RecordKey> records, CancellationToken cancellationToken);
+
+    /// <summary>Asks for one page of work over many scopes or rows (see <see cref="FeedSweepMessage"/>), after <paramref name="delay"/> when given.</summary>
+    Task EnqueueSweepAsync(FeedSweepMessage message, CancellationToken cancellationToken, TimeSpan? delay = null);
 }
 
 /// <summary>The queue names, used by the function attributes and by the code that enqueues, so each is written once.</summary>
@@ -63,4 +66,7 @@ public static class QueueNames
     public const string Push = "fieldsync-push";
     /// <summary>Where the host moves a push message that failed maxDequeueCount times (host.json).</summary>
     public const string PushPoison = Push + "-poison";
+    public const string FeedSweeps = "fieldsync-feed-sweeps";
+    /// <summary>Where the host moves a sweep page that failed maxDequeueCount times (host.json).</summary>
+    public const string FeedSweepsPoison = FeedSweeps + "-poison";
 }

@@ -91,7 +91,7 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
         ScopeHead? sharedHead = null;
         if (userHead is null || profile is null)
         {
-            (profile, userHead, sharedHead) = await maintainer.EnsureScopesAsync(userId, cancellationToken);
+            (profile, userHead, sharedHead) = await maintainer.EnsureScopesAsync(userId, cancellationToken, request.DeviceId);
         }
 
         foreach (var table in request.Tables ?? [])
@@ -138,10 +138,10 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
         // The shared scope's head is read only when a shared table is due: most pulls are for the agenda.
         if (sharedHead is null && due.Any(rule => !rule.IsUserScoped))
         {
-            sharedHead = await feed.GetHeadAsync(ScopeIds.Shared(profile.Id), cancellationToken);
+            sharedHead = await feed.GetHeadAsync(maintainer.SharedCopyFor(profile.Id, request.DeviceId), cancellationToken);
             if (sharedHead is null)
             {
-                (profile, userHead, sharedHead) = await maintainer.EnsureScopesAsync(userId, cancellationToken);
+                (profile, userHead, sharedHead) = await maintainer.EnsureScopesAsync(userId, cancellationToken, request.DeviceId);
             }
         }
 

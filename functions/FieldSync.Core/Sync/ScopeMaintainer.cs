@@ -20,6 +20,7 @@ public sealed class ScopeMaintainer(
     IFeedWork work,
     SchemaCatalog schema,
     TimeProvider clock,
+    Microsoft.Extensions.Options.IOptionsMonitor<SyncOptions> options,
     ILogger<ScopeMaintainer> logger)
 {
     private const int MaxAttempts = 10;
@@ -59,6 +60,19 @@ public sealed class ScopeMaintainer(
             if (!await IndexReferencesAsync(scopeId, referenced.Distinct().ToDictionary(k => k, _ => (long?)null), cancellationToken))
             {
                 continue; // a row the scope points to was created meanwhile: evaluate again with it
+            }
+            if (userScoped && context.ResourceId is { } resourceId && head?.ResourceId != resourceId)
+            {
+                // The scope is listed as a holder of its technician's resource, so a write that gives the resource to
+                // someone else finds this scope (FeedFanOut) without a look at every scope. Read again after the entry:
+                // a change before it would have missed the scope.
+                var resourceKey = new RecordKey(ScopeEvaluator.ResourceTable, resourceId);
+                await feed.IndexReferencesAsync(scopeId, [resourceKey], cancellationToken);
+                if (await evaluator.FindResourceAsync(context.UserId, cancellationToken) != resourceId)
+                {
+                    continue;
+                }
+                referenced.Add(resourceKey);
             }
             if (await feed.CommitAsync(scopeId, head, evaluation, changes, clock.GetUtcNow(), cancellationToken, referenced))
             {
@@ -191,14 +205,17 @@ public sealed class ScopeMaintainer(
             : now[i] is null || now[i]!.Record.Deleted).All(unchanged => unchanged);
     }
 
-    /// <summary>Makes sure the scopes a user's device reads exist and are registered; builds them on first use.</summary>
-    public async Task<(OfflineProfile Profile, ScopeHead UserHead, ScopeHead SharedHead)> EnsureScopesAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes sure the scopes a user's device reads exist and are registered, and builds them on first use: the user's
+    /// scope, the profile's shared scope (server-side checks read it) and the copy of it the device reads
+    /// (<see cref="ScopeIds.SharedCopyFor"/>). Returns the heads of the user's scope and of the device's copy.
+    /// </summary>
+    public async Task<(OfflineProfile Profile, ScopeHead UserHead, ScopeHead SharedHead)> EnsureScopesAsync(string userId, CancellationToken cancellationToken, string? deviceId = null)
     {
         var profileId = await profiles.GetAssignmentAsync(userId, cancellationToken);
         var profile = await profiles.GetAsync(profileId, cancellationToken)
             ?? throw new InvalidOperationException($"User {userId} is assigned profile '{profileId}', which does not exist.");
         var userScope = ScopeIds.ForUser(userId);
-        var sharedScope = ScopeIds.Shared(profile.Id);
         var userHead = await feed.GetHeadAsync(userScope, cancellationToken);
         if (userHead is null || userHead.ProfileId != profile.Id)
         {
@@ -206,14 +223,28 @@ public sealed class ScopeMaintainer(
             await EvaluateAsync(userScope, cancellationToken);
             userHead = await feed.GetHeadAsync(userScope, cancellationToken);
         }
-        var sharedHead = await feed.GetHeadAsync(sharedScope, cancellationToken);
-        if (sharedHead is null)
+        var sharedHead = await EnsureSharedAsync(ScopeIds.Shared(profile.Id), profile.Id, cancellationToken);
+        var copy = SharedCopyFor(profile.Id, deviceId);
+        if (copy != sharedHead.ScopeId)
         {
-            await feed.RegisterScopeAsync(new ScopeRegistration(sharedScope, profile.Id, null), cancellationToken);
-            await EvaluateAsync(sharedScope, cancellationToken);
-            sharedHead = await feed.GetHeadAsync(sharedScope, cancellationToken);
+            sharedHead = await EnsureSharedAsync(copy, profile.Id, cancellationToken);
         }
-        return (profile, userHead!, sharedHead!);
+        return (profile, userHead!, sharedHead);
+    }
+
+    /// <summary>The copy of the profile's shared scope this device reads.</summary>
+    public string SharedCopyFor(string profileId, string? deviceId) => ScopeIds.SharedCopyFor(profileId, deviceId, options.CurrentValue.SharedScopeReplicas);
+
+    private async Task<ScopeHead> EnsureSharedAsync(string scopeId, string profileId, CancellationToken cancellationToken)
+    {
+        var head = await feed.GetHeadAsync(scopeId, cancellationToken);
+        if (head is null)
+        {
+            await feed.RegisterScopeAsync(new ScopeRegistration(scopeId, profileId, null), cancellationToken);
+            await EvaluateAsync(scopeId, cancellationToken);
+            head = await feed.GetHeadAsync(scopeId, cancellationToken);
+        }
+        return head!;
     }
 
     private async Task<(OfflineProfile? Profile, FilterContext Context, bool UserScoped)> ResolveAsync(string scopeId, CancellationToken cancellationToken)
@@ -227,7 +258,7 @@ public sealed class ScopeMaintainer(
             var resource = await evaluator.FindResourceAsync(userId, cancellationToken);
             return (profile, new FilterContext(userId, resource, now), true);
         }
-        var shared = await profiles.GetAsync(scopeId[2..], cancellationToken);
+        var shared = await profiles.GetAsync(ScopeIds.ProfileOfShared(scopeId), cancellationToken);
         return (shared, new FilterContext(string.Empty, null, now), false);
     }
 

@@ -66,16 +66,10 @@ public sealed class ProfilesFunctions(
         }
         var cancellationToken = req.HttpContext.RequestAborted;
         await profiles.SaveAsync(profile, cancellationToken);
-        var queued = 0;
-        foreach (var scope in await feed.ListScopesAsync(cancellationToken))
-        {
-            if (scope.ProfileId == profile.Id)
-            {
-                await work.EnqueueScopeAsync(scope.ScopeId, cancellationToken);
-                queued++;
-            }
-        }
-        logger.LogInformation("Profile {Profile} saved by {User}; {Count} scope evaluations queued", profile.Id, caller.UserId, queued);
+        // Every scope of the profile is re-evaluated, one page of scopes per queue message: the request does one send
+        // whatever the number of technicians.
+        await work.EnqueueSweepAsync(FeedSweepMessage.EvaluateProfileScopes(profile.Id), cancellationToken);
+        logger.LogInformation("Profile {Profile} saved by {User}; its scopes are queued for re-evaluation", profile.Id, caller.UserId);
         return ProfileResult(StatusCodes.Status200OK, profile);
     }
 

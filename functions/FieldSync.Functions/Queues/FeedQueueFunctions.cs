@@ -4,7 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace FieldSync.Functions.Queues;
 
-public sealed class FeedQueueFunctions(FeedFanOut fanOut, ScopeMaintainer maintainer)
+public sealed class FeedQueueFunctions(FeedFanOut fanOut, ScopeMaintainer maintainer, FeedSweeper sweeper)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -37,5 +37,23 @@ public sealed class FeedQueueFunctions(FeedFanOut fanOut, ScopeMaintainer mainta
         var work = JsonSerializer.Deserialize<ScopeEvaluationMessage>(message, Json)
             ?? throw new InvalidOperationException("Empty scope-evaluation message.");
         await maintainer.SettlePoisonedAsync(work.ScopeId, cancellationToken);
+    }
+
+    /// <summary>One page of work over many scopes or rows (a profile change, compaction, a time window); queues the next page.</summary>
+    [Function(nameof(SweepFeed))]
+    public async Task SweepFeed([QueueTrigger(QueueNames.FeedSweeps)] string message, CancellationToken cancellationToken)
+    {
+        var sweep = JsonSerializer.Deserialize<FeedSweepMessage>(message, Json)
+            ?? throw new InvalidOperationException("Empty feed-sweep message.");
+        await sweeper.HandleAsync(sweep, cancellationToken);
+    }
+
+    /// <summary>A sweep page that failed maxDequeueCount times: queued again for later, so its scopes are not left behind.</summary>
+    [Function(nameof(SweepFeedPoisoned))]
+    public async Task SweepFeedPoisoned([QueueTrigger(QueueNames.FeedSweepsPoison)] string message, CancellationToken cancellationToken)
+    {
+        var sweep = JsonSerializer.Deserialize<FeedSweepMessage>(message, Json)
+            ?? throw new InvalidOperationException("Empty feed-sweep message.");
+        await sweeper.SettlePoisonedAsync(sweep, cancellationToken);
     }
 }
