@@ -124,8 +124,7 @@ public sealed class Checkpoint
         => scope is not null && scope.Length > 2 && scope[1] == '|' && scope[0] switch
         {
             'u' => scope == ScopeIds.ForUser(UserId),
-            's' => Profiles.ProfileParser.IsValidId(ScopeIds.ProfileOfShared(scope))
-                && Enumerable.Range(0, SyncOptions.MaxSharedScopeReplicas).Any(copy => scope == ScopeIds.SharedCopy(ScopeIds.ProfileOfShared(scope), copy)),
+            's' => ScopeIds.IsSharedCopy(scope),
             _ => false,
         };
 }

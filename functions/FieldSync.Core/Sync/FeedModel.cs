@@ -26,6 +26,19 @@ public static class ScopeIds
     public static string SharedCopyFor(string profileId, string? deviceId, int copies)
         => deviceId is null || copies <= 1 ? Shared(profileId) : SharedCopy(profileId, (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(deviceId)) % (uint)copies));
 
+    /// <summary>Whether the id is a copy of a profile's shared scope, in the exact form <see cref="SharedCopy"/> writes.</summary>
+    public static bool IsSharedCopy(string scopeId)
+    {
+        if (!scopeId.StartsWith("s|", StringComparison.Ordinal) || !Profiles.ProfileParser.IsValidId(ProfileOfShared(scopeId)))
+        {
+            return false;
+        }
+        var suffix = scopeId[(2 + ProfileOfShared(scopeId).Length)..];
+        return suffix.Length == 0
+            || (suffix[0] == '|' && int.TryParse(suffix.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var copy)
+                && copy is > 0 and < SyncOptions.MaxSharedScopeReplicas && scopeId == SharedCopy(ProfileOfShared(scopeId), copy));
+    }
+
     /// <summary>The profile of a shared scope id (any copy).</summary>
     public static string ProfileOfShared(string scopeId)
     {
