@@ -60,6 +60,7 @@ internal sealed class ScaleMeter(StorageTransactionCounter counter, QueueDrainer
 internal sealed class ScaleRun
 {
     public int Technicians { get; init; }
+    public int TechniciansRegistered { get; set; }
     public long SeedRecords { get; set; }
     public long SeedTransactions { get; set; }
     public double SeedSeconds { get; set; }
@@ -218,6 +219,7 @@ internal sealed class ScaleResults
             ("midnight_fleet_transactions", r => F($"{r.Midnight.Transactions}")),
             ("midnight_transactions_per_technician", r => F($"{r.MidnightPerTechnician:0.00}")),
             ("midnight_scopes_evaluated / with_changes", r => F($"{r.MidnightScopesEvaluated} / {r.MidnightScopesWithChanges}")),
+            ("scopes registered / built before midnight", r => F($"{r.TechniciansRegistered} / {r.ScopesBuilt}")),
             ("profile_change_transactions_per_technician", r => F($"{r.ProfileChangePerTechnician:0.0}")),
             ("nonkey_queries (all paths)", r => F($"{r.NonKeyQueries}")),
             ("entities read: first sync (built / not built)", r => F($"{r.FirstSync.EntitiesRead} / {r.FirstSyncUnbuilt.EntitiesRead}")),
@@ -296,7 +298,9 @@ internal sealed class ScaleResults
             w.WriteNumber("midnight_scopes_with_changes_not_evaluated", r.MidnightScopesWithChangesNotEvaluated);
             w.WriteNumber("midnight_bookings_crossed", r.MidnightBookingsCrossed);
             w.WriteNumber("midnight_messages", r.MidnightMessages);
+            w.WriteNumber("technicians_registered", r.TechniciansRegistered);
             w.WriteNumber("scopes_built_before_midnight", r.ScopesBuilt);
+            Number(w, "midnight_transactions_per_scope_evaluated", r.MidnightScopesEvaluated == 0 ? double.NaN : (double)r.Midnight.Transactions / r.MidnightScopesEvaluated);
             foreach (var (name, value) in r.PerTechnician.Where(f => f.Name.Contains("entities_read", StringComparison.Ordinal) && f.Name != "entities_read_per_whole_scope_evaluation"))
             {
                 Number(w, name, value);
