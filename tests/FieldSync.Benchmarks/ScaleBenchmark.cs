@@ -168,6 +168,9 @@ internal static class ScaleBenchmark
         run.TechniciansRegistered = registered;
         Step($"registering {registered} technician scopes (profile {profileId}), building the shared scope and technicians {MovedFrom}-{Sample}...");
         watch.Restart();
+        // By default only the technicians whose scopes are built here are registered: in the app a scope is registered by
+        // its first build, so a registered scope that is never built does not exist, and a write (or midnight) that reached
+        // one would build it. The rest of the fleet's rows are all seeded: every fan-out and index read meets them.
         await Parallel.ForEachAsync(Enumerable.Range(1, registered), new ParallelOptions { MaxDegreeOfParallelism = settings.WriteParallelism, CancellationToken = cancellationToken },
             async (t, ct) => await feed.RegisterScopeAsync(new ScopeRegistration(ScopeIds.ForUser(ScaleWorld.User(t)), profileId, ScaleWorld.User(t)), ct));
         var sharedScope = ScopeIds.Shared(profileId);
