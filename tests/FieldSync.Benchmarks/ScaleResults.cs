@@ -63,6 +63,7 @@ internal sealed class ScaleRun
     public int TechniciansRegistered { get; set; }
     public long SeedRecords { get; set; }
     public long SeedTransactions { get; set; }
+    public long SeedEntities { get; set; }
     public double SeedSeconds { get; set; }
     public double SetupSeconds { get; set; }
     public double MeasureSeconds { get; set; }
@@ -317,6 +318,7 @@ internal sealed class ScaleResults
             w.WriteNumber("shared_scope_build_transactions", r.SharedScopeBuild.Transactions);
             w.WriteNumber("seed_records", r.SeedRecords);
             w.WriteNumber("seed_transactions", r.SeedTransactions);
+            w.WriteNumber("seed_entities", r.SeedEntities);
             w.WriteNumber("seed_seconds", Math.Round(r.SeedSeconds, 1));
             w.WriteNumber("setup_seconds", Math.Round(r.SetupSeconds, 1));
             w.WriteNumber("measure_seconds", Math.Round(r.MeasureSeconds, 1));
