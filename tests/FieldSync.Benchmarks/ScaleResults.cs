@@ -254,6 +254,10 @@ internal sealed class ScaleResults
                 }
             }
         }
+        foreach (var run in Runs.Where(r => r.Failures.Count > 0))
+        {
+            w.WriteLine(F($"N={run.Technicians}: queue functions threw and were retried: {string.Join(", ", run.Failures.Select(kv => F($"{kv.Key} {kv.Value}")))}"));
+        }
         w.WriteLine();
         foreach (var target in Targets())
         {
@@ -326,6 +330,12 @@ internal sealed class ScaleResults
             w.WriteStartArray("incomplete_steps");
             r.Incomplete.ForEach(w.WriteStringValue);
             w.WriteEndArray();
+            w.WriteStartObject("handler_failures");
+            foreach (var (step, n) in r.Failures.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                w.WriteNumber(step, n);
+            }
+            w.WriteEndObject();
             w.WriteStartObject("paths");
             foreach (var (path, cost) in r.Paths.Append(("shared_scope_build", r.SharedScopeBuild)).Append(("profile_assignment", r.ProfileAssignment)))
             {
