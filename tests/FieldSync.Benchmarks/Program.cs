@@ -38,16 +38,20 @@ internal static class Program
         {
             Description = "Check every query the indexed Azurite answers against a full scan of the table (slow; for small sizes).",
         };
+        var scaleRegisterAll = new Option<bool>("--scale-register-all")
+        {
+            Description = "Register every technician's scope, not only the ten the scale benchmark builds (the others stay unbuilt, which the app never does itself).",
+        };
         var root = new RootCommand("FieldSync sync benchmark: storage transactions of idle and first syncs and of pushes, first-sync time against a raw scan, push apply against raw upserts.")
         {
-            json, records, quick, scale, scaleSizes, scaleProducts, scaleStepSeconds, scaleStock, scaleVerify,
+            json, records, quick, scale, scaleSizes, scaleProducts, scaleStepSeconds, scaleStock, scaleVerify, scaleRegisterAll,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(scale))
             {
                 return await RunScaleAsync(parse.GetValue(scaleSizes), parse.GetValue(scaleProducts), parse.GetValue(scaleStepSeconds), !parse.GetValue(scaleStock),
-                    parse.GetValue(scaleVerify), parse.GetValue(json), cancellationToken);
+                    parse.GetValue(scaleVerify), parse.GetValue(scaleRegisterAll), parse.GetValue(json), cancellationToken);
             }
             var settings = BenchmarkSettings.Create(parse.GetValue(quick), parse.GetValue(records));
             if (settings.Products < 1)
@@ -68,7 +72,8 @@ internal static class Program
         return root.Parse(args).InvokeAsync();
     }
 
-    private static async Task<int> RunScaleAsync(string? sizesText, int? products, int? stepSeconds, bool indexed, bool verify, FileInfo? json, CancellationToken cancellationToken)
+    private static async Task<int> RunScaleAsync(string? sizesText, int? products, int? stepSeconds, bool indexed, bool verify, bool registerAll, FileInfo? json,
+        CancellationToken cancellationToken)
     {
         IReadOnlyList<int> sizes;
         try
@@ -84,7 +89,8 @@ internal static class Program
             Console.Error.WriteLine("--scale-sizes takes fleet sizes of at least 10 (e.g. 10,100,1000); --scale-products and --scale-step-seconds at least 1.");
             return 2;
         }
-        var settings = new ScaleSettings(sizes, products ?? ScaleSettings.DefaultProducts, indexed, verify, TimeSpan.FromSeconds(stepSeconds ?? 120), WriteParallelism: 8);
+        var settings = new ScaleSettings(sizes, products ?? ScaleSettings.DefaultProducts, indexed, verify, TimeSpan.FromSeconds(stepSeconds ?? 120),
+            WriteParallelism: 8, RegisterAll: registerAll);
         var results = await ScaleBenchmark.RunAsync(settings, Console.Out, cancellationToken);
         Console.WriteLine();
         results.PrintTable(Console.Out);

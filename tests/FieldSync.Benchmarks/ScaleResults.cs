@@ -60,8 +60,10 @@ internal sealed class ScaleMeter(StorageTransactionCounter counter, QueueDrainer
 internal sealed class ScaleRun
 {
     public int Technicians { get; init; }
+    public int TechniciansRegistered { get; set; }
     public long SeedRecords { get; set; }
     public long SeedTransactions { get; set; }
+    public long SeedEntities { get; set; }
     public double SeedSeconds { get; set; }
     public double SetupSeconds { get; set; }
     public double MeasureSeconds { get; set; }
@@ -218,6 +220,7 @@ internal sealed class ScaleResults
             ("midnight_fleet_transactions", r => F($"{r.Midnight.Transactions}")),
             ("midnight_transactions_per_technician", r => F($"{r.MidnightPerTechnician:0.00}")),
             ("midnight_scopes_evaluated / with_changes", r => F($"{r.MidnightScopesEvaluated} / {r.MidnightScopesWithChanges}")),
+            ("scopes registered / built before midnight", r => F($"{r.TechniciansRegistered} / {r.ScopesBuilt}")),
             ("profile_change_transactions_per_technician", r => F($"{r.ProfileChangePerTechnician:0.0}")),
             ("nonkey_queries (all paths)", r => F($"{r.NonKeyQueries}")),
             ("entities read: first sync (built / not built)", r => F($"{r.FirstSync.EntitiesRead} / {r.FirstSyncUnbuilt.EntitiesRead}")),
@@ -250,6 +253,10 @@ internal sealed class ScaleResults
                     w.WriteLine(F($"    {count,5} x {filter}   e.g. {cost.NonKeyExamples.GetValueOrDefault(filter, "?")}"));
                 }
             }
+        }
+        foreach (var run in Runs.Where(r => r.Failures.Count > 0))
+        {
+            w.WriteLine(F($"N={run.Technicians}: queue functions threw and were retried: {string.Join(", ", run.Failures.Select(kv => F($"{kv.Key} {kv.Value}")))}"));
         }
         w.WriteLine();
         foreach (var target in Targets())
@@ -296,7 +303,9 @@ internal sealed class ScaleResults
             w.WriteNumber("midnight_scopes_with_changes_not_evaluated", r.MidnightScopesWithChangesNotEvaluated);
             w.WriteNumber("midnight_bookings_crossed", r.MidnightBookingsCrossed);
             w.WriteNumber("midnight_messages", r.MidnightMessages);
+            w.WriteNumber("technicians_registered", r.TechniciansRegistered);
             w.WriteNumber("scopes_built_before_midnight", r.ScopesBuilt);
+            Number(w, "midnight_transactions_per_scope_evaluated", r.MidnightScopesEvaluated == 0 ? double.NaN : (double)r.Midnight.Transactions / r.MidnightScopesEvaluated);
             foreach (var (name, value) in r.PerTechnician.Where(f => f.Name.Contains("entities_read", StringComparison.Ordinal) && f.Name != "entities_read_per_whole_scope_evaluation"))
             {
                 Number(w, name, value);
@@ -313,6 +322,7 @@ internal sealed class ScaleResults
             w.WriteNumber("shared_scope_build_transactions", r.SharedScopeBuild.Transactions);
             w.WriteNumber("seed_records", r.SeedRecords);
             w.WriteNumber("seed_transactions", r.SeedTransactions);
+            w.WriteNumber("seed_entities", r.SeedEntities);
             w.WriteNumber("seed_seconds", Math.Round(r.SeedSeconds, 1));
             w.WriteNumber("setup_seconds", Math.Round(r.SetupSeconds, 1));
             w.WriteNumber("measure_seconds", Math.Round(r.MeasureSeconds, 1));
@@ -320,6 +330,12 @@ internal sealed class ScaleResults
             w.WriteStartArray("incomplete_steps");
             r.Incomplete.ForEach(w.WriteStringValue);
             w.WriteEndArray();
+            w.WriteStartObject("handler_failures");
+            foreach (var (step, n) in r.Failures.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                w.WriteNumber(step, n);
+            }
+            w.WriteEndObject();
             w.WriteStartObject("paths");
             foreach (var (path, cost) in r.Paths.Append(("shared_scope_build", r.SharedScopeBuild)).Append(("profile_assignment", r.ProfileAssignment)))
             {

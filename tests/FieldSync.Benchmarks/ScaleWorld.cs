@@ -228,10 +228,11 @@ internal sealed class ScaleWorld(int technicians, int products, DateTimeOffset n
 /// </summary>
 internal static class ScaleSeeder
 {
-    public static async Task<(long Records, long Transactions)> WriteAsync(RecordService records, IRecordStore store, IEnumerable<SeedRow> rows, int parallelism,
+    /// <summary>Writes the rows; returns the records, the transactions and the entities written (records, markers, index entries).</summary>
+    public static async Task<(long Records, long Transactions, long Entities)> WriteAsync(RecordService records, IRecordStore store, IEnumerable<SeedRow> rows, int parallelism,
         CancellationToken cancellationToken)
     {
-        long written = 0, transactions = 0;
+        long written = 0, transactions = 0, entities = 0;
         foreach (var table in rows.GroupBy(r => r.Table, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var batches = Batches(records.Schema, table.OrderBy(r => r.Id, StringComparer.Ordinal).Select(row => Prepare(records, row))).ToList();
@@ -244,10 +245,11 @@ internal static class ScaleSeeder
                     throw new InvalidOperationException($"Seeding {batch[0].Record.Table} from '{batch[0].Record.Id}' wrote only part of the batch.");
                 }
                 Interlocked.Add(ref written, batch.Count);
+                Interlocked.Add(ref entities, batch.Sum(w => LookupIndex.ActionsOf(records.Schema.Tables[w.Record.Table], w.Record, null)));
                 Interlocked.Increment(ref transactions);
             });
         }
-        return (written, transactions);
+        return (written, transactions, entities);
     }
 
     private static Record Prepare(RecordService records, SeedRow row)
