@@ -24,13 +24,13 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
     private const int MaxTransactionPayloadChars = 1_500_000; // stay well inside the 4 MiB transaction limit
     private const int DataChunkChars = 30_000; // a string property holds at most 32K UTF-16 characters
 
-    private readonly TableClient feed = service.GetTableClient(options.TablePrefix + "feed");
-    private readonly TableClient scopes = service.GetTableClient(options.TablePrefix + "scopes");
-    private readonly TableClient holders = service.GetTableClient(options.TablePrefix + "holders");
+    private readonly TableClient feed = service.GetTableClient(options.TablePrefix + TableNames.Feed);
+    private readonly TableClient scopes = service.GetTableClient(options.TablePrefix + TableNames.Scopes);
+    private readonly TableClient holders = service.GetTableClient(options.TablePrefix + TableNames.Holders);
     private readonly CreateOnce created = new(() => Task.WhenAll(
-        service.GetTableClient(options.TablePrefix + "feed").CreateIfNotExistsAsync(),
-        service.GetTableClient(options.TablePrefix + "scopes").CreateIfNotExistsAsync(),
-        service.GetTableClient(options.TablePrefix + "holders").CreateIfNotExistsAsync()));
+        service.GetTableClient(options.TablePrefix + TableNames.Feed).CreateIfNotExistsAsync(),
+        service.GetTableClient(options.TablePrefix + TableNames.Scopes).CreateIfNotExistsAsync(),
+        service.GetTableClient(options.TablePrefix + TableNames.Holders).CreateIfNotExistsAsync()));
 
     public async Task<ScopeHead?> GetHeadAsync(string scopeId, CancellationToken cancellationToken)
     {

@@ -31,11 +31,11 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
     private const int RowChunks = 11;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
-    private readonly TableClient table = service.GetTableClient(options.TablePrefix + "inbox");
-    private readonly TableClient pending = service.GetTableClient(options.TablePrefix + "pushpending");
+    private readonly TableClient table = service.GetTableClient(options.TablePrefix + TableNames.Inbox);
+    private readonly TableClient pending = service.GetTableClient(options.TablePrefix + TableNames.PushPending);
     private readonly CreateOnce created = new(() => Task.WhenAll(
-        service.GetTableClient(options.TablePrefix + "inbox").CreateIfNotExistsAsync(),
-        service.GetTableClient(options.TablePrefix + "pushpending").CreateIfNotExistsAsync()));
+        service.GetTableClient(options.TablePrefix + TableNames.Inbox).CreateIfNotExistsAsync(),
+        service.GetTableClient(options.TablePrefix + TableNames.PushPending).CreateIfNotExistsAsync()));
 
     public async Task<InboxHead> GetHeadAsync(string deviceId, CancellationToken cancellationToken)
     {

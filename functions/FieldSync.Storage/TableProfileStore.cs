@@ -18,8 +18,8 @@ public sealed class TableProfileStore(TableServiceClient service, SchemaCatalog 
     private const string ProfilePartition = "profile";
     private const string AssignmentPartition = "assignment";
 
-    private readonly TableClient table = service.GetTableClient(options.TablePrefix + "profiles");
-    private readonly CreateOnce created = new(() => service.GetTableClient(options.TablePrefix + "profiles").CreateIfNotExistsAsync());
+    private readonly TableClient table = service.GetTableClient(options.TablePrefix + TableNames.Profiles);
+    private readonly CreateOnce created = new(() => service.GetTableClient(options.TablePrefix + TableNames.Profiles).CreateIfNotExistsAsync());
     private readonly ConcurrentDictionary<string, OfflineProfile> byRevision = new(StringComparer.Ordinal);
     private readonly Lazy<OfflineProfile> builtIn = new(() => DefaultProfiles.FieldServiceMobile(schema));
 
@@ -90,8 +90,8 @@ public sealed class TableProfileStore(TableServiceClient service, SchemaCatalog 
 public sealed class TableDeviceRegistry(TableServiceClient service, StorageOptions options) : IDeviceRegistry
 {
     private const string Row = "device";
-    private readonly TableClient table = service.GetTableClient(options.TablePrefix + "devices");
-    private readonly CreateOnce created = new(() => service.GetTableClient(options.TablePrefix + "devices").CreateIfNotExistsAsync());
+    private readonly TableClient table = service.GetTableClient(options.TablePrefix + TableNames.Devices);
+    private readonly CreateOnce created = new(() => service.GetTableClient(options.TablePrefix + TableNames.Devices).CreateIfNotExistsAsync());
 
     public async Task<DeviceRegistration?> GetAsync(string deviceId, CancellationToken cancellationToken)
     {

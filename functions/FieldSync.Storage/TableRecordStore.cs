@@ -21,8 +21,8 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
     private const string DeletedProperty = "_deleted";
     private const string ChangeProperty = "_change";
 
-    private readonly TableClient recordsTable = service.GetTableClient(options.TablePrefix + "records");
-    private readonly CreateOnce created = new(() => service.GetTableClient(options.TablePrefix + "records").CreateIfNotExistsAsync());
+    private readonly TableClient recordsTable = service.GetTableClient(options.TablePrefix + TableNames.Records);
+    private readonly CreateOnce created = new(() => service.GetTableClient(options.TablePrefix + TableNames.Records).CreateIfNotExistsAsync());
 
     public async Task<StoredRecord?> GetAsync(string table, string id, CancellationToken cancellationToken)
     {

@@ -43,8 +43,8 @@ public sealed class TableSyncErrorStore(TableServiceClient service, StorageOptio
     private static readonly long MaxTicks = DateTimeOffset.MaxValue.UtcTicks;
     private static readonly DateTimeOffset MinStorable = new(1601, 1, 2, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly TableClient table = service.GetTableClient(options.TablePrefix + "syncerrors");
-    private readonly CreateOnce created = new(() => service.GetTableClient(options.TablePrefix + "syncerrors").CreateIfNotExistsAsync());
+    private readonly TableClient table = service.GetTableClient(options.TablePrefix + TableNames.SyncErrors);
+    private readonly CreateOnce created = new(() => service.GetTableClient(options.TablePrefix + TableNames.SyncErrors).CreateIfNotExistsAsync());
 
     public async Task<SyncError> AddAsync(SyncError syncError, CancellationToken cancellationToken)
     {

@@ -60,6 +60,11 @@ public interface IFeedWork
 public static class QueueNames
 {
     public const string RecordChanges = "fieldsync-record-changes";
+    /// <summary>
+    /// Where the host moves a record change that failed maxDequeueCount times. Nothing consumes it: the record's
+    /// pending fan-out marker makes the SweepPendingFanOut timer send the fan-out again. It exists for operators.
+    /// </summary>
+    public const string RecordChangesPoison = RecordChanges + "-poison";
     public const string ScopeEvaluations = "fieldsync-scope-evaluations";
     /// <summary>Where the host moves a scope evaluation that failed maxDequeueCount times (host.json).</summary>
     public const string ScopeEvaluationsPoison = ScopeEvaluations + "-poison";
@@ -69,4 +74,8 @@ public static class QueueNames
     public const string FeedSweeps = "fieldsync-feed-sweeps";
     /// <summary>Where the host moves a sweep page that failed maxDequeueCount times (host.json).</summary>
     public const string FeedSweepsPoison = FeedSweeps + "-poison";
+
+    /// <summary>Every queue the app uses, poison queues included (the deployment template creates exactly these).</summary>
+    public static readonly IReadOnlyList<string> All =
+        [RecordChanges, RecordChangesPoison, ScopeEvaluations, ScopeEvaluationsPoison, Push, PushPoison, FeedSweeps, FeedSweepsPoison];
 }
