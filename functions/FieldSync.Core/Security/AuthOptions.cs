@@ -9,6 +9,12 @@ public enum AuthMode
     /// Only safe when the platform strips that header from client requests, so it must be chosen explicitly.
     /// </summary>
     EasyAuth,
+    /// <summary>
+    /// Entra ID access tokens validated in code: the tenant's issuer, the API app registration's audience, the
+    /// tenant's signing keys from its OpenID metadata, FieldSync roles from the token's app roles. Trusts no
+    /// platform header, so it is safe wherever the app runs (the deployment template's default).
+    /// </summary>
+    Entra,
 }
 
 /// <summary>Configuration section <c>FieldSync:Auth</c>.</summary>
@@ -16,18 +22,49 @@ public sealed class AuthOptions
 {
     public const string SectionName = "FieldSync:Auth";
 
+    /// <summary>The public Entra ID authority host; sovereign clouds set <see cref="Instance"/> to theirs.</summary>
+    public const string DefaultInstance = "https://login.microsoftonline.com/";
+
     /// <summary>Required: there is no default, so trusting a platform header is never silent.</summary>
     public AuthMode? Mode { get; set; }
 
     /// <summary>Base64 HMAC-SHA256 key for <see cref="AuthMode.Jwt"/>; at least 32 bytes.</summary>
     public string? SigningKey { get; set; }
 
-    public string Issuer { get; set; } = LocalTokens.DefaultIssuer;
+    /// <summary>Jwt: the issuer tokens must name (default <see cref="LocalTokens.DefaultIssuer"/>). Entra takes it from the tenant's metadata.</summary>
+    public string? Issuer { get; set; }
 
-    public string Audience { get; set; } = LocalTokens.DefaultAudience;
+    /// <summary>
+    /// Jwt: the audience tokens must name (default <see cref="LocalTokens.DefaultAudience"/>). Entra: the API's
+    /// App ID URI (default <c>api://{ClientId}</c>), accepted besides <see cref="ClientId"/> itself.
+    /// </summary>
+    public string? Audience { get; set; }
+
+    /// <summary>Entra: the directory (tenant) id, a GUID. Tokens from any other tenant are refused.</summary>
+    public string? TenantId { get; set; }
+
+    /// <summary>Entra: the application (client) id of the API's app registration; v2 access tokens carry it as their audience.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>Entra: the authority host, e.g. <c>https://login.microsoftonline.com/</c> (the template sets the cloud's own).</summary>
+    public string Instance { get; set; } = DefaultInstance;
+
+    /// <summary>Entra: where the OpenID metadata is read; default <c>{Instance}{TenantId}/v2.0/.well-known/openid-configuration</c>.</summary>
+    public string? MetadataAddress { get; set; }
 
     /// <summary>The claim type holding FieldSync roles in EasyAuth principals (Entra app roles arrive as "roles").</summary>
     public string EasyAuthRoleClaim { get; set; } = "roles";
+
+    public string JwtIssuer => string.IsNullOrEmpty(Issuer) ? LocalTokens.DefaultIssuer : Issuer;
+
+    public string JwtAudience => string.IsNullOrEmpty(Audience) ? LocalTokens.DefaultAudience : Audience;
+
+    /// <summary>The audiences an Entra token may carry: the API's client id (v2 tokens) and its App ID URI (v1 tokens, or a custom URI).</summary>
+    public IReadOnlyList<string> EntraAudiences => [ClientId!, string.IsNullOrEmpty(Audience) ? $"api://{ClientId}" : Audience];
+
+    public Uri EntraMetadataAddress => new(string.IsNullOrEmpty(MetadataAddress)
+        ? $"{Instance.TrimEnd('/')}/{TenantId}/v2.0/.well-known/openid-configuration"
+        : MetadataAddress);
 
     /// <summary>Throws with a message an operator can act on when the configuration cannot work.</summary>
     public void Validate()
@@ -36,7 +73,7 @@ public sealed class AuthOptions
         {
             case null:
                 throw new InvalidOperationException(
-                    $"{SectionName}:Mode is not set. Set it to Jwt (bearer tokens signed with {SectionName}:SigningKey) or EasyAuth (App Service Authentication in Azure).");
+                    $"{SectionName}:Mode is not set. Set it to Entra (Entra ID access tokens, validated in code), Jwt (bearer tokens signed with {SectionName}:SigningKey, for local runs) or EasyAuth (App Service Authentication in Azure).");
             case AuthMode.Jwt:
                 byte[]? key = null;
                 try
@@ -49,6 +86,26 @@ public sealed class AuthOptions
                 if (key is null || key.Length < 32)
                 {
                     throw new InvalidOperationException($"{SectionName}:SigningKey must be a base64 key of at least 32 bytes when Mode is Jwt.");
+                }
+                break;
+            case AuthMode.Entra:
+                // A GUID, not "common" or "organizations": a multi-tenant authority would accept tokens from any tenant.
+                if (!Guid.TryParse(TenantId, out _))
+                {
+                    throw new InvalidOperationException($"{SectionName}:TenantId must be the directory (tenant) id, a GUID, when Mode is Entra; it is '{TenantId}'.");
+                }
+                if (!Guid.TryParse(ClientId, out _))
+                {
+                    throw new InvalidOperationException($"{SectionName}:ClientId must be the application (client) id of the API's app registration, a GUID, when Mode is Entra; it is '{ClientId}'.");
+                }
+                if (!Uri.TryCreate(Instance, UriKind.Absolute, out var instance) || (instance.Scheme != Uri.UriSchemeHttps && !instance.IsLoopback))
+                {
+                    throw new InvalidOperationException($"{SectionName}:Instance must be an https authority such as {DefaultInstance}; it is '{Instance}'.");
+                }
+                if (!string.IsNullOrEmpty(MetadataAddress)
+                    && (!Uri.TryCreate(MetadataAddress, UriKind.Absolute, out var metadata) || (metadata.Scheme != Uri.UriSchemeHttps && !metadata.IsLoopback)))
+                {
+                    throw new InvalidOperationException($"{SectionName}:MetadataAddress must be an https URL; it is '{MetadataAddress}'.");
                 }
                 break;
         }

@@ -3,27 +3,25 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace FieldSync.Core.Security;
-
-/// <summary>The result of authenticating a request: a caller, or why there is none.</summary>
-public sealed record AuthResult(Caller? Caller, string? Failure)
-{
-    public static AuthResult Fail(string reason) => new(null, reason);
-}
 
 /// <summary>
 /// Establishes who is calling from the request's headers, in the one mode configuration names.
 /// Kept free of HTTP types so both the Functions host and the local host use it the same way.
 /// </summary>
-public sealed class CallerAuthenticator
+public sealed class CallerAuthenticator : IDisposable
 {
     private readonly AuthOptions options;
     private readonly JsonWebTokenHandler handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters? jwtParameters;
 
-    public CallerAuthenticator(IOptions<AuthOptions> options)
+    private readonly EntraMetadata? entra;
+    private (OpenIdConnectConfiguration Metadata, TokenValidationParameters Parameters)? entraParameters;
+
+    public CallerAuthenticator(IOptions<AuthOptions> options, TimeProvider? clock = null)
     {
         this.options = options.Value;
         this.options.Validate();
@@ -31,8 +29,8 @@ public sealed class CallerAuthenticator
         {
             jwtParameters = new TokenValidationParameters
             {
-                ValidIssuer = this.options.Issuer,
-                ValidAudience = this.options.Audience,
+                ValidIssuer = this.options.JwtIssuer,
+                ValidAudience = this.options.JwtAudience,
                 IssuerSigningKey = new SymmetricSecurityKey(Convert.FromBase64String(this.options.SigningKey!)),
                 ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                 RequireExpirationTime = true,
@@ -42,14 +40,18 @@ public sealed class CallerAuthenticator
                 RoleClaimType = LocalTokens.RoleClaim,
             };
         }
+        else if (this.options.Mode == AuthMode.Entra)
+        {
+            entra = new EntraMetadata(this.options.EntraMetadataAddress, clock ?? TimeProvider.System);
+        }
     }
 
     public AuthMode Mode => options.Mode!.Value;
 
-    /// <param name="authorization">The Authorization header (Jwt mode).</param>
-    /// <param name="clientPrincipal">The X-MS-CLIENT-PRINCIPAL header (EasyAuth mode).</param>
+    /// <param name="authorization">The Authorization header (Jwt and Entra modes).</param>
+    /// <param name="clientPrincipal">The X-MS-CLIENT-PRINCIPAL header (EasyAuth mode only; ignored otherwise).</param>
     public async Task<AuthResult> AuthenticateAsync(string? authorization, string? clientPrincipal)
-        => Mode == AuthMode.Jwt ? await FromBearerAsync(authorization) : FromClientPrincipal(clientPrincipal);
+        => Mode == AuthMode.EasyAuth ? FromClientPrincipal(clientPrincipal) : await FromBearerAsync(authorization);
 
     private async Task<AuthResult> FromBearerAsync(string? authorization)
     {
@@ -62,19 +64,67 @@ public sealed class CallerAuthenticator
         {
             return AuthResult.Fail("The Authorization header must be 'Bearer <token>'.");
         }
-        var result = await handler.ValidateTokenAsync(authorization[scheme.Length..].Trim(), jwtParameters);
+        var token = authorization[scheme.Length..].Trim();
+        TokenValidationResult result;
+        if (entra is null)
+        {
+            result = await handler.ValidateTokenAsync(token, jwtParameters);
+        }
+        else
+        {
+            OpenIdConnectConfiguration metadata;
+            try
+            {
+                metadata = await entra.GetAsync();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException or TaskCanceledException)
+            {
+                return AuthResult.CannotCheck("The identity provider's metadata and signing keys could not be read, so the token cannot be checked now. Retry shortly.");
+            }
+            result = await handler.ValidateTokenAsync(token, EntraParameters(metadata));
+            // A key Entra has just rotated in: read the keys again (bounded) and check once more.
+            if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException
+                && await entra.RefreshForUnknownKeyAsync(metadata) is { } fresh)
+            {
+                result = await handler.ValidateTokenAsync(token, EntraParameters(fresh));
+            }
+        }
         if (!result.IsValid)
         {
-            return AuthResult.Fail(result.Exception switch
+            return result.Exception switch
             {
-                SecurityTokenExpiredException or SecurityTokenInvalidLifetimeException or SecurityTokenNotYetValidException => "The bearer token has expired or is not valid yet.",
-                SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "The bearer token's signature is not valid.",
-                SecurityTokenInvalidAudienceException => "The bearer token is for another audience.",
-                SecurityTokenInvalidIssuerException => "The bearer token is from another issuer.",
-                _ => "The bearer token is not valid.",
-            });
+                SecurityTokenExpiredException or SecurityTokenInvalidLifetimeException or SecurityTokenNotYetValidException => AuthResult.Fail("The bearer token has expired or is not valid yet."),
+                SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidAlgorithmException
+                    => AuthResult.Fail("The bearer token's signature is not valid (unsigned, another algorithm, or a key the issuer does not publish)."),
+                SecurityTokenInvalidAudienceException => AuthResult.Fail("The bearer token is for another audience."),
+                SecurityTokenInvalidIssuerException => AuthResult.Fail(Mode == AuthMode.Entra
+                    ? "The bearer token is from another issuer: another tenant, or a v1.0 token (the API's app registration must request v2 access tokens)."
+                    : "The bearer token is from another issuer."),
+                _ => AuthResult.Fail("The bearer token is not valid."),
+            };
+        }
+        if (Mode == AuthMode.Entra)
+        {
+            // The issuer names the tenant already; the tid claim is checked too, so one check failing open is not enough.
+            if (!string.Equals(result.ClaimsIdentity.FindFirst(EntraClaims.TenantId)?.Value, options.TenantId, StringComparison.OrdinalIgnoreCase))
+            {
+                return AuthResult.Fail("The bearer token is from another tenant.");
+            }
+            return ToCaller(result.ClaimsIdentity, EntraClaims.ObjectId, EntraClaims.Roles);
         }
         return ToCaller(result.ClaimsIdentity, JwtRegisteredClaimNames.Sub, LocalTokens.RoleClaim);
+    }
+
+    private TokenValidationParameters EntraParameters(OpenIdConnectConfiguration metadata)
+    {
+        var cached = entraParameters;
+        if (cached is { } c && ReferenceEquals(c.Metadata, metadata))
+        {
+            return c.Parameters;
+        }
+        var parameters = EntraTokenParameters.Create(options, metadata);
+        entraParameters = (metadata, parameters);
+        return parameters;
     }
 
     private AuthResult FromClientPrincipal(string? header)
@@ -124,7 +174,9 @@ public sealed class CallerAuthenticator
             return AuthResult.Fail($"The user id in the credentials is not usable: {idError}");
         }
         var roles = identity.FindAll(roleClaimType).Select(c => c.Value).Where(Roles.All.Contains).ToHashSet(StringComparer.Ordinal);
-        var name = identity.FindFirst("name")?.Value ?? identity.FindFirst(ClaimTypes.Name)?.Value;
+        var name = identity.FindFirst(EntraClaims.Name)?.Value ?? identity.FindFirst(EntraClaims.PreferredUserName)?.Value ?? identity.FindFirst(ClaimTypes.Name)?.Value;
         return new AuthResult(new Caller(userId, name, roles), null);
     }
+
+    public void Dispose() => entra?.Dispose();
 }

@@ -107,6 +107,14 @@ public static class ApiResults
         return result;
     }
 
+    /// <summary>The credentials could not be checked (the identity provider's keys could not be read): retry, do not sign in again.</summary>
+    public static JsonWriterResult AuthUnavailable(string detail)
+    {
+        var result = Problem(StatusCodes.Status503ServiceUnavailable, "auth-unavailable", "Sign-in cannot be checked now", detail);
+        result.Headers["Retry-After"] = "30";
+        return result;
+    }
+
     public static JsonWriterResult Forbidden(string detail)
         => Problem(StatusCodes.Status403Forbidden, "forbidden", "Not allowed", detail);
 

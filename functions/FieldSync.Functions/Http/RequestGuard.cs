@@ -23,7 +23,7 @@ public sealed class RequestGuard(CallerAuthenticator authenticator)
             request.Headers["X-MS-CLIENT-PRINCIPAL"].ToString());
         if (result.Caller is null)
         {
-            return (null, ApiResults.Unauthenticated(result.Failure!));
+            return (null, result.Unavailable ? ApiResults.AuthUnavailable(result.Failure!) : ApiResults.Unauthenticated(result.Failure!));
         }
         if (!result.Caller.IsInAnyRole(roles))
         {
