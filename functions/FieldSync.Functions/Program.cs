@@ -8,6 +8,6 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 // After the ASP.NET Core integration's own middleware, so the problem it sets is the response that one writes.
 builder.UseMiddleware<ProblemMiddleware>();
-builder.Services.AddFieldSyncTelemetry();
+builder.Services.AddFieldSyncTelemetry(builder.Configuration);
 builder.Services.AddFieldSync(builder.Configuration);
 builder.Build().Run();

@@ -24,7 +24,7 @@ public static class ServiceRegistration
         services.AddLogging();
 
         // Configuration problems stop the app at start-up with the reason, not on the first request.
-        var schemaPath = configuration["FieldSync:SchemaPath"];
+        var schemaPath = configuration[SchemaPathSetting];
         var schema = string.IsNullOrEmpty(schemaPath) ? SchemaCatalog.LoadDefault() : SchemaCatalog.LoadFile(schemaPath);
         services.AddSingleton(schema);
 
@@ -50,11 +50,33 @@ public static class ServiceRegistration
         return services;
     }
 
-    /// <summary>Application Insights for the isolated worker (Azure only; the local host does not call it).</summary>
-    public static IServiceCollection AddFieldSyncTelemetry(this IServiceCollection services)
+    /// <summary>
+    /// Application Insights for the isolated worker (Azure only; the local host does not call it), sent to
+    /// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> and authenticated with Entra ID as
+    /// <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> says (see <see cref="Telemetry.TelemetryAuthentication"/>).
+    /// </summary>
+    public static IServiceCollection AddFieldSyncTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddApplicationInsightsTelemetryWorkerService();
+        var connectionString = configuration[TelemetryConnectionStringSetting];
+        services.AddApplicationInsightsTelemetryWorkerService(options =>
+        {
+            if (!string.IsNullOrEmpty(connectionString))
+            {
+                options.ConnectionString = connectionString;
+            }
+        });
         services.ConfigureFunctionsApplicationInsights();
+        var authentication = Telemetry.TelemetryAuthentication.Parse(configuration[Telemetry.TelemetryAuthentication.Setting]);
+        services.AddSingleton(authentication);
+        if (authentication.CreateCredential() is { } credential)
+        {
+            services.Configure<Microsoft.ApplicationInsights.Extensibility.TelemetryConfiguration>(telemetry => telemetry.SetAzureTokenCredential(credential));
+        }
         return services;
     }
+
+    /// <summary>A schema file to use instead of the built-in field service schema.</summary>
+    public const string SchemaPathSetting = "FieldSync:SchemaPath";
+
+    public const string TelemetryConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 }

@@ -1,6 +1,5 @@
 using Azure.Core;
 using Azure.Data.Tables;
-using Azure.Identity;
 using Azure.Storage.Queues;
 using FieldSync.Core.Records;
 using Microsoft.Extensions.Configuration;
@@ -10,15 +9,18 @@ namespace FieldSync.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
+    /// <summary>The configuration section of <see cref="StorageOptions"/>.</summary>
+    public const string SectionName = "FieldSync:Storage";
+
     /// <summary>
     /// Registers the Azure Storage clients and stores. Storage is the function app's own
     /// <c>AzureWebJobsStorage</c>: a connection string locally, or <c>AzureWebJobsStorage__tableServiceUri</c> /
-    /// <c>__queueServiceUri</c> with managed identity in Azure (no keys).
+    /// <c>__queueServiceUri</c> with the identity <c>__credential</c> and <c>__clientId</c> name in Azure (no keys; see <see cref="StorageIdentity"/>).
     /// </summary>
     public static IServiceCollection AddFieldSyncStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var options = new StorageOptions();
-        configuration.GetSection("FieldSync:Storage").Bind(options);
+        configuration.GetSection(SectionName).Bind(options);
         var section = configuration.GetSection("AzureWebJobsStorage");
         options.ConnectionString ??= section.Value;
         if (options.TableServiceUri is null && section["tableServiceUri"] is { } tableUri)
@@ -35,11 +37,22 @@ public static class StorageServiceCollectionExtensions
                 "No storage configured: set AzureWebJobsStorage to a connection string, or AzureWebJobsStorage__tableServiceUri and AzureWebJobsStorage__queueServiceUri for managed identity.");
         }
 
+        // Table names are letters and digits, starting with a letter, at most 63 characters (the longest suffix is 11).
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.TablePrefix, "^[A-Za-z][A-Za-z0-9]{0,39}$"))
+        {
+            throw new InvalidOperationException($"{SectionName}:TablePrefix must be 1 to 40 letters and digits starting with a letter; it is '{options.TablePrefix}'.");
+        }
         services.AddSingleton(options);
         // Every storage call is counted (tests and benchmarks read the counter; telemetry can too).
         var counter = new StorageTransactionCounter();
         services.AddSingleton(counter);
-        TokenCredential? credential = string.IsNullOrEmpty(options.ConnectionString) ? new DefaultAzureCredential() : null;
+        TokenCredential? credential = null;
+        if (string.IsNullOrEmpty(options.ConnectionString))
+        {
+            var identity = StorageIdentity.FromSettings(section);
+            services.AddSingleton(identity);
+            credential = identity.CreateCredential();
+        }
         // Extra pipeline policies registered as StoragePipelinePolicy (tests inject faults this way) run after
         // the counter, per retry, on both clients.
         services.AddSingleton(sp =>
