@@ -205,6 +205,7 @@ public sealed class EntraAuthenticationTests : IDisposable
     [Theory]
     [InlineData(null)]
     [InlineData("fieldsync")]
+    [InlineData("00000000-0000-0000-0000-000000000000")]
     public void Validate_EntraWithoutClientIdGuid_ThrowsNamingTheSetting(string? clientId)
     {
         var options = tenant.Options;

@@ -94,9 +94,14 @@ public sealed class AuthOptions
                 {
                     throw new InvalidOperationException($"{SectionName}:TenantId must be the directory (tenant) id, a GUID, when Mode is Entra; it is '{TenantId}'.");
                 }
-                if (!Guid.TryParse(ClientId, out _))
+                if (!Guid.TryParse(ClientId, out var clientId))
                 {
                     throw new InvalidOperationException($"{SectionName}:ClientId must be the application (client) id of the API's app registration, a GUID, when Mode is Entra; it is '{ClientId}'.");
+                }
+                if (clientId == Guid.Empty)
+                {
+                    // The deployment template's placeholder when FIELDSYNC_API_CLIENT_ID was not set: no token would ever match.
+                    throw new InvalidOperationException($"{SectionName}:ClientId is the all-zero placeholder: deploy with FIELDSYNC_API_CLIENT_ID set to the API app registration's application (client) id (docs/deployment.md).");
                 }
                 if (!Uri.TryCreate(Instance, UriKind.Absolute, out var instance) || (instance.Scheme != Uri.UriSchemeHttps && !instance.IsLoopback))
                 {
