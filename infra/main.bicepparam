@@ -1,10 +1,13 @@
-// Parameters for one FieldSync environment. Deploy with:
+// Parameters for one FieldSync environment. Deploy with one command:
 //   FIELDSYNC_API_CLIENT_ID=<API app registration's application (client) id> \
 //     az deployment group create -g <resource group> --parameters infra/main.bicepparam
-// apiClientId comes from the FIELDSYNC_API_CLIENT_ID environment variable, so the one command deploys a real
-// environment without editing this file. Without the variable it falls back to the all-zero GUID below: the
-// template still builds (tests use that), but no token would ever match it, so set it for a real deployment.
-// Every other parameter has a default in main.bicep; override one with another --parameters name=value.
+// The values below are read from environment variables when the file is compiled (az does that on deploy), so the
+// command deploys a real environment without editing this file:
+// - FIELDSYNC_API_CLIENT_ID: required for a real deployment. Without it apiClientId falls back to the all-zero GUID,
+//   which keeps the file buildable (the tests use that) but matches no token.
+// - FIELDSYNC_ENVIRONMENT: the environment name in every resource name (default dev; lowercase, at most 7 characters).
+// Every other parameter has its default in main.bicep; override one with another --parameters name=value
+// (for example authMode=EasyAuth, sharedScopeReplicas=8, deployerPrincipalId=<your object id>).
 using 'main.bicep'
 
 param apiClientId = readEnvironmentVariable('FIELDSYNC_API_CLIENT_ID', '00000000-0000-0000-0000-000000000000')
