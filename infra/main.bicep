@@ -18,7 +18,7 @@ param environmentName string = 'dev'
 param location string = resourceGroup().location
 
 @description('Tags for every resource.')
-param tags object = {
+param tags { *: string } = {
   application: 'FieldSync'
   environment: environmentName
 }
@@ -137,8 +137,10 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' 
   tags: tags
 }
 
+// Module deployments are named after this deployment, so two environments deployed to one resource group at once
+// do not overwrite each other's deployment records.
 module storage 'modules/storage.bicep' = {
-  name: 'storage'
+  name: '${deployment().name}-storage'
   params: {
     name: storageAccountName
     location: location
@@ -151,7 +153,7 @@ module storage 'modules/storage.bicep' = {
 }
 
 module monitoring 'modules/monitoring.bicep' = {
-  name: 'monitoring'
+  name: '${deployment().name}-monitoring'
   params: {
     workspaceName: 'log-${baseName}'
     appInsightsName: appInsightsName
@@ -164,7 +166,7 @@ module monitoring 'modules/monitoring.bicep' = {
 // Names go to the modules as values known before the deployment starts (what-if can then predict the
 // resources), so the order is stated with dependsOn.
 module roles 'modules/roles.bicep' = {
-  name: 'roles'
+  name: '${deployment().name}-roles'
   dependsOn: [
     storage
     monitoring
@@ -183,7 +185,7 @@ module roles 'modules/roles.bicep' = {
 
 // After the roles, so the host's first start already has its storage and telemetry access.
 module functionApp 'modules/functionapp.bicep' = {
-  name: 'functionapp'
+  name: '${deployment().name}-functionapp'
   dependsOn: [
     roles
   ]

@@ -10,7 +10,7 @@ param functionAppName string
 
 param location string
 
-param tags object
+param tags { *: string }
 
 @description('Resource id of the user-assigned identity the app runs as.')
 param identityId string

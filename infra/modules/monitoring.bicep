@@ -8,7 +8,7 @@ param appInsightsName string
 
 param location string
 
-param tags object
+param tags { *: string }
 
 @description('Days Log Analytics keeps the data (30-730).')
 @minValue(30)

@@ -9,7 +9,7 @@ param name string
 
 param location string
 
-param tags object
+param tags { *: string }
 
 @description('Replication; Flex Consumption supports LRS, ZRS and the geo-redundant SKUs.')
 @allowed([

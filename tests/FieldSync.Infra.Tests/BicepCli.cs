@@ -69,15 +69,16 @@ public static class BicepCli
     /// <summary>NuGet extraction does not always keep the execute bit of tools/bicep, nor does every copy.</summary>
     private static bool EnsureExecutable()
     {
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
+        {
+            throw new PlatformNotSupportedException(
+                "The pinned Bicep CLI comes from Azure.Bicep.CommandLine.linux-x64: the infra tests run on Linux x64 (as CI does).");
+        }
         if (!File.Exists(ExecutablePath))
         {
             throw new FileNotFoundException(
                 $"The Bicep CLI is not at {ExecutablePath}. The test project's build copies it from the Azure.Bicep.CommandLine.linux-x64 package.",
                 ExecutablePath);
-        }
-        if (OperatingSystem.IsWindows())
-        {
-            return true;
         }
         var mode = File.GetUnixFileMode(ExecutablePath);
         const UnixFileMode execute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;

@@ -63,6 +63,7 @@ public class BicepCliTests
     [InlineData("use-resource-id-functions")]
     [InlineData("simplify-interpolation")]
     [InlineData("what-if-short-circuiting")]
+    [InlineData("use-user-defined-types")]
     public void BicepConfig_Rule_IsAnError(string rule)
     {
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "infra", "bicepconfig.json")));

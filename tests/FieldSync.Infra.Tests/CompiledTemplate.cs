@@ -29,11 +29,5 @@ public static class CompiledTemplate
         }
     }
 
-    /// <summary>The nested deployment template of the module deployed under <paramref name="deploymentName"/>.</summary>
-    public static JsonElement Module(JsonElement template, string deploymentName) =>
-        Resources(template)
-            .Single(r => r.GetProperty("type").GetString() == "Microsoft.Resources/deployments" && r.GetProperty("name").GetString() == deploymentName)
-            .GetProperty("properties").GetProperty("template");
-
     public static JsonElement Parameter(JsonElement template, string name) => template.GetProperty("parameters").GetProperty(name);
 }
