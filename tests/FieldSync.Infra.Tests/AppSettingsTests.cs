@@ -53,8 +53,8 @@ public class AppSettingsTests
         Assert.Equal($"Authorization=AAD;ClientId={TemplateAppSettings.StandInIdentityClientId}", settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
         Assert.Equal("Entra", settings["FieldSync__Auth__Mode"]);
         Assert.Equal(InfraTemplate.TenantId, settings["FieldSync__Auth__TenantId"]);
-        Assert.Equal("00000000-0000-0000-0000-000000000000", settings["FieldSync__Auth__ClientId"]);
-        Assert.Equal("api://00000000-0000-0000-0000-000000000000", settings["FieldSync__Auth__Audience"]);
+        Assert.Equal(InfraTemplate.ApiClientId, settings["FieldSync__Auth__ClientId"]);
+        Assert.Equal($"api://{InfraTemplate.ApiClientId}", settings["FieldSync__Auth__Audience"]);
         Assert.Equal(TemplateAppSettings.StandInLoginEndpoint, settings["FieldSync__Auth__Instance"]);
         Assert.Equal("false", settings["FieldSync__Sync__ConflictDetection"]);
         Assert.Equal("1", settings["FieldSync__Sync__SharedScopeReplicas"]);

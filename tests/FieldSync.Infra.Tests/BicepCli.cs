@@ -26,7 +26,11 @@ public static class BicepCli
 
     private static readonly Lazy<bool> Executable = new(EnsureExecutable);
 
-    public static async Task<BicepRun> RunAsync(string workingDirectory, params string[] arguments)
+    public static Task<BicepRun> RunAsync(string workingDirectory, params string[] arguments)
+        => RunAsync(workingDirectory, new Dictionary<string, string>(), arguments);
+
+    /// <param name="environment">Variables set for this run only (after the cleared ones are removed).</param>
+    public static async Task<BicepRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         _ = Executable.Value;
         var start = new ProcessStartInfo(ExecutablePath)
@@ -43,6 +47,10 @@ public static class BicepCli
         foreach (var name in ClearedVariables)
         {
             start.Environment.Remove(name);
+        }
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
         // The CLI keeps a cache under ~/.bicep; give it a writable home where the machine has none.
         if (string.IsNullOrEmpty(start.Environment["HOME"]) || !Directory.Exists(start.Environment["HOME"]))

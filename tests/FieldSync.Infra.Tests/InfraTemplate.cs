@@ -20,6 +20,12 @@ public sealed class InfraTemplate
     /// operator's roles, another table prefix, conflict detection on), so the conditional resources are predicted too.
     /// </summary>
     public const string VariantParamFile = "variant.bicepparam";
+
+    /// <summary>
+    /// The API app registration's client id the main snapshot deploys with, passed as the documented one-command
+    /// deployment passes it (<c>FIELDSYNC_API_CLIENT_ID=... az deployment group create ... infra/main.bicepparam</c>).
+    /// </summary>
+    public const string ApiClientId = "5d0b8e3a-2c41-4f7e-9b6a-1e8f3c7d2a90";
     public const string VariantApiClientId = "00000000-0000-0000-0000-0000000000c3";
     public const string VariantDeployerPrincipalId = "00000000-0000-0000-0000-0000000000d4";
     public const string VariantTablePrefix = "fsvariant";
@@ -52,7 +58,7 @@ public sealed class InfraTemplate
     /// <summary><c>bicep build-params main.bicepparam --stdout</c>.</summary>
     public BicepRun BuildParams { get; }
 
-    /// <summary><c>bicep snapshot main.bicepparam</c> with the stand-in context.</summary>
+    /// <summary><c>bicep snapshot main.bicepparam</c> with the stand-in context and <see cref="ApiClientId"/> in FIELDSYNC_API_CLIENT_ID.</summary>
     public BicepRun SnapshotRun { get; }
 
     public BicepRun VariantSnapshotRun { get; }
@@ -64,7 +70,7 @@ public sealed class InfraTemplate
     /// <summary>The compiled ARM template (names and values are still expressions here).</summary>
     public JsonElement Template => template.Value;
 
-    /// <summary>The resources main.bicepparam would deploy, names and parameter-derived values evaluated.</summary>
+    /// <summary>The resources main.bicepparam would deploy with the documented command, names and parameter-derived values evaluated.</summary>
     public Deployment Defaults => defaults.Value;
 
     /// <summary>The resources <see cref="VariantParamFile"/> would deploy.</summary>
@@ -93,7 +99,8 @@ public sealed class InfraTemplate
         var lint = BicepCli.RunAsync(workDirectory, "lint", "--pattern", "**/*.bicep*");
         var build = BicepCli.RunAsync(workDirectory, "build", "main.bicep", "--stdout");
         var buildParams = BicepCli.RunAsync(workDirectory, "build-params", "main.bicepparam", "--stdout");
-        var snapshot = BicepCli.RunAsync(workDirectory, ["snapshot", "main.bicepparam", .. context]);
+        var snapshot = BicepCli.RunAsync(workDirectory, new Dictionary<string, string> { ["FIELDSYNC_API_CLIENT_ID"] = ApiClientId },
+            ["snapshot", "main.bicepparam", .. context]);
         var variantSnapshot = BicepCli.RunAsync(workDirectory, ["snapshot", VariantParamFile, .. context]);
         await Task.WhenAll(lint, build, buildParams, snapshot, variantSnapshot);
         return new InfraTemplate(workDirectory, await lint, await build, await buildParams, await snapshot, await variantSnapshot);
