@@ -27,18 +27,10 @@ public sealed class CallerAuthenticator : IDisposable
         this.options.Validate();
         if (this.options.Mode == AuthMode.Jwt)
         {
-            jwtParameters = new TokenValidationParameters
-            {
-                ValidIssuer = this.options.JwtIssuer,
-                ValidAudience = this.options.JwtAudience,
-                IssuerSigningKey = new SymmetricSecurityKey(Convert.FromBase64String(this.options.SigningKey!)),
-                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                RequireExpirationTime = true,
-                RequireSignedTokens = true,
-                ClockSkew = TimeSpan.FromMinutes(2),
-                NameClaimType = JwtRegisteredClaimNames.Sub,
-                RoleClaimType = LocalTokens.RoleClaim,
-            };
+            jwtParameters = BearerTokenParameters.Strict(SecurityAlgorithms.HmacSha256, JwtRegisteredClaimNames.Sub, LocalTokens.RoleClaim);
+            jwtParameters.ValidIssuer = this.options.JwtIssuer;
+            jwtParameters.ValidAudience = this.options.JwtAudience;
+            jwtParameters.IssuerSigningKey = new SymmetricSecurityKey(Convert.FromBase64String(this.options.SigningKey!));
         }
         else if (this.options.Mode == AuthMode.Entra)
         {

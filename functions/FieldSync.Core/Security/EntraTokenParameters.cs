@@ -6,18 +6,14 @@ namespace FieldSync.Core.Security;
 /// <summary>How an Entra ID access token is checked, given the tenant's <see cref="EntraMetadata"/>.</summary>
 public static class EntraTokenParameters
 {
-    public static TokenValidationParameters Create(AuthOptions options, OpenIdConnectConfiguration metadata) => new()
+    public static TokenValidationParameters Create(AuthOptions options, OpenIdConnectConfiguration metadata)
     {
+        // Entra signs access tokens with RS256; refusing everything else also refuses HMAC confusion.
+        var parameters = BearerTokenParameters.Strict(SecurityAlgorithms.RsaSha256, EntraClaims.Name, EntraClaims.Roles);
         // The issuer of the configured tenant: the metadata is the tenant's own (never "common"), so this is one value.
-        ValidIssuer = metadata.Issuer,
-        IssuerSigningKeys = metadata.SigningKeys,
-        ValidAudiences = options.EntraAudiences,
-        // Entra signs access tokens with RS256; refusing everything else also refuses "alg": "none" and HMAC confusion.
-        ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
-        RequireExpirationTime = true,
-        RequireSignedTokens = true,
-        ClockSkew = TimeSpan.FromMinutes(2),
-        NameClaimType = EntraClaims.Name,
-        RoleClaimType = EntraClaims.Roles,
-    };
+        parameters.ValidIssuer = metadata.Issuer;
+        parameters.IssuerSigningKeys = metadata.SigningKeys;
+        parameters.ValidAudiences = options.EntraAudiences;
+        return parameters;
+    }
 }
