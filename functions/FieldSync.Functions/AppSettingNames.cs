@@ -1,7 +1,6 @@
 using System.Reflection;
 using FieldSync.Core.Security;
 using FieldSync.Core.Sync;
-using FieldSync.Functions.Telemetry;
 using FieldSync.Functions.Timers;
 using FieldSync.Storage;
 
@@ -25,7 +24,7 @@ public static class AppSettingNames
     public static IReadOnlyList<string> All { get; } =
     [
         StorageCredential, StorageClientId, StorageBlobServiceUri, StorageQueueServiceUri, StorageTableServiceUri,
-        ServiceRegistration.TelemetryConnectionStringSetting, TelemetryAuthentication.Setting,
+        ServiceRegistration.TelemetryConnectionStringSetting, ServiceRegistration.TelemetryAuthenticationSetting,
         .. Bound<AuthOptions>(AuthOptions.SectionName),
         .. Bound<SyncOptions>(SyncOptions.SectionName),
         .. Bound<StorageOptions>(StorageServiceCollectionExtensions.SectionName),
@@ -41,7 +40,7 @@ public static class AppSettingNames
     public static IReadOnlyList<string> SetByDeployment { get; } =
     [
         StorageCredential, StorageClientId, StorageBlobServiceUri, StorageQueueServiceUri, StorageTableServiceUri,
-        ServiceRegistration.TelemetryConnectionStringSetting, TelemetryAuthentication.Setting,
+        ServiceRegistration.TelemetryConnectionStringSetting, ServiceRegistration.TelemetryAuthenticationSetting,
         AppSetting($"{AuthOptions.SectionName}:{nameof(AuthOptions.Mode)}"),
         AppSetting($"{AuthOptions.SectionName}:{nameof(AuthOptions.TenantId)}"),
         AppSetting($"{AuthOptions.SectionName}:{nameof(AuthOptions.ClientId)}"),

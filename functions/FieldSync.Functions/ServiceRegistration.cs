@@ -53,7 +53,7 @@ public static class ServiceRegistration
     /// <summary>
     /// Application Insights for the isolated worker (Azure only; the local host does not call it), sent to
     /// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> and authenticated with Entra ID as
-    /// <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> says (see <see cref="Telemetry.TelemetryAuthentication"/>).
+    /// <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> says (<c>Authorization=AAD;ClientId=&lt;user-assigned identity&gt;</c>).
     /// </summary>
     public static IServiceCollection AddFieldSyncTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -65,13 +65,9 @@ public static class ServiceRegistration
                 options.ConnectionString = connectionString;
             }
         });
+        // Also reads APPLICATIONINSIGHTS_AUTHENTICATION_STRING and gives the SDK a managed-identity credential for it (the
+        // SDK 2.23 itself does not read it); tests/FieldSync.Infra.Tests shows the upload carries the identity's token.
         services.ConfigureFunctionsApplicationInsights();
-        var authentication = Telemetry.TelemetryAuthentication.Parse(configuration[Telemetry.TelemetryAuthentication.Setting]);
-        services.AddSingleton(authentication);
-        if (authentication.CreateCredential() is { } credential)
-        {
-            services.Configure<Microsoft.ApplicationInsights.Extensibility.TelemetryConfiguration>(telemetry => telemetry.SetAzureTokenCredential(credential));
-        }
         return services;
     }
 
@@ -79,4 +75,7 @@ public static class ServiceRegistration
     public const string SchemaPathSetting = "FieldSync:SchemaPath";
 
     public const string TelemetryConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary>How telemetry authenticates: with local authentication off on the component, Entra ID is the only way in.</summary>
+    public const string TelemetryAuthenticationSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
 }

@@ -4,7 +4,6 @@ using Azure.Storage.Queues;
 using FieldSync.Core.Security;
 using FieldSync.Core.Sync;
 using FieldSync.Functions;
-using FieldSync.Functions.Telemetry;
 using FieldSync.Functions.Timers;
 using FieldSync.Storage;
 using Microsoft.ApplicationInsights.Extensibility;
@@ -21,13 +20,9 @@ namespace FieldSync.Infra.Tests;
 /// </summary>
 public class AppConfigurationTests
 {
-    private static IConfiguration Configuration(IReadOnlyDictionary<string, string> settings) => new ConfigurationBuilder()
-        .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), (string?)s.Value)))
-        .Build();
+    private static IConfiguration Configuration(IReadOnlyDictionary<string, string> settings) => DeployedApp.Configuration(settings);
 
-    /// <summary>The app's services as Program.cs registers them; the Functions host adds IConfiguration itself.</summary>
-    private static ServiceProvider App(IConfiguration configuration)
-        => new ServiceCollection().AddSingleton(configuration).AddFieldSyncTelemetry(configuration).AddFieldSync(configuration).BuildServiceProvider();
+    private static ServiceProvider App(IConfiguration configuration) => DeployedApp.Services(configuration);
 
     [Fact]
     public void TemplateSettings_AreExactlyWhatADeploymentMustSet()
@@ -100,8 +95,8 @@ public class AppConfigurationTests
         await using var app = App(Configuration(settings));
         var telemetry = app.GetRequiredService<TelemetryConfiguration>();
         Assert.Equal(settings["APPLICATIONINSIGHTS_CONNECTION_STRING"], telemetry.ConnectionString);
-        Assert.Equal(new TelemetryAuthentication(true, TemplateAppSettings.StandInIdentityClientId), app.GetRequiredService<TelemetryAuthentication>());
-        // SDK 2.23 keeps the credential it sends tokens with in a non-public envelope; set only by SetAzureTokenCredential.
+        // SDK 2.23 keeps the credential it sends tokens with in a non-public envelope, set from the authentication string
+        // (TelemetryUploadTests shows the token it sends).
         var envelope = typeof(TelemetryConfiguration).GetProperty("CredentialEnvelope", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public);
         Assert.NotNull(envelope);
         Assert.NotNull(envelope.GetValue(telemetry));
@@ -110,7 +105,7 @@ public class AppConfigurationTests
     [Fact]
     public async Task WithoutAuthenticationString_Telemetry_HasNoCredential()
     {
-        var settings = TemplateAppSettings.Load().Where(s => s.Key != TelemetryAuthentication.Setting).ToDictionary();
+        var settings = TemplateAppSettings.Load().Where(s => s.Key != ServiceRegistration.TelemetryAuthenticationSetting).ToDictionary();
         await using var app = App(Configuration(settings));
         var telemetry = app.GetRequiredService<TelemetryConfiguration>();
         var envelope = typeof(TelemetryConfiguration).GetProperty("CredentialEnvelope", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)!;
