@@ -2,6 +2,8 @@ using FieldSync.Core.Records;
 using FieldSync.Core.Schema;
 using FieldSync.Core.Security;
 using FieldSync.Core.Sync;
+using FieldSync.Core.Telemetry;
+using Microsoft.ApplicationInsights.Extensibility;
 using FieldSync.Functions.Http;
 using FieldSync.Storage;
 using Microsoft.Azure.Functions.Worker;
@@ -37,6 +39,10 @@ public static class ServiceRegistration
         // Read on every batch, so a changed environment default applies from the next batch processed.
         services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // Application Insights when AddFieldSyncTelemetry was called first; otherwise telemetry goes nowhere.
+        services.TryAddSingleton<ISyncTelemetry>(NullSyncTelemetry.Instance);
+
         services.AddFieldSyncStorage(configuration);
         services.AddSingleton<RecordService>();
         services.AddSingleton<ScopeEvaluator>();
@@ -58,16 +64,41 @@ public static class ServiceRegistration
     public static IServiceCollection AddFieldSyncTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration[TelemetryConnectionStringSetting];
+        var sampling = new TelemetryOptions();
+        configuration.GetSection(TelemetryOptions.SectionName).Bind(sampling);
         services.AddApplicationInsightsTelemetryWorkerService(options =>
         {
             if (!string.IsNullOrEmpty(connectionString))
             {
                 options.ConnectionString = connectionString;
             }
+            // Configured below instead: host.json's sampling settings apply to the Functions host only, not to the worker.
+            options.EnableAdaptiveSampling = false;
         });
         // Also reads APPLICATIONINSIGHTS_AUTHENTICATION_STRING and gives the SDK a managed-identity credential for it (the
         // SDK 2.23 itself does not read it); tests/FieldSync.Infra.Tests shows the upload carries the identity's token.
         services.ConfigureFunctionsApplicationInsights();
+        services.Configure<Microsoft.ApplicationInsights.Extensibility.TelemetryConfiguration>(telemetry =>
+        {
+            // Events, traces and dependencies are sampled adaptively (queries count sum(itemCount)); exceptions never are,
+            // and metrics (GetMetric) are pre-aggregated, so they are exact whatever the sampling.
+            telemetry.DefaultTelemetrySink.TelemetryProcessorChainBuilder
+                .UseAdaptiveSampling(sampling.MaxItemsPerSecond, excludedTypes: "Exception")
+                .Build();
+        });
+        // The SDK adds a rule that keeps only Warning and above for its logger provider; FieldSync's information logs
+        // (pulls, pushes, applied batches) are what an operator searches, so the rule goes.
+        services.Configure<Microsoft.Extensions.Logging.LoggerFilterOptions>(options =>
+        {
+            var warningsOnly = options.Rules.FirstOrDefault(rule =>
+                rule.ProviderName == "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider");
+            if (warningsOnly is not null)
+            {
+                options.Rules.Remove(warningsOnly);
+            }
+        });
+        services.AddSingleton<ISyncTelemetry, Telemetry.ApplicationInsightsSyncTelemetry>();
+        services.AddHostedService<Telemetry.TelemetrySwitch>();
         return services;
     }
 

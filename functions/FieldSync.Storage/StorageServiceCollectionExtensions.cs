@@ -90,6 +90,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRecordChangeNotifier>(sp => sp.GetRequiredService<QueueFeedWork>());
         services.AddSingleton<FieldSync.Core.Push.IPushWork>(sp => sp.GetRequiredService<QueueFeedWork>());
         services.AddSingleton<FieldSync.Core.Push.IInbox, TableInbox>();
+        services.AddSingleton<FieldSync.Core.Telemetry.IQueueHealthReader, QueueHealthReader>();
         return services;
     }
 }

@@ -65,6 +65,7 @@ public sealed class StorageTransactionCounter
     internal void Count(Request request)
     {
         Interlocked.Increment(ref total);
+        FieldSync.Core.Telemetry.OperationMeter.CountStorageTransaction();
         var path = request.Uri.Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         // Path: /<account>/<table or queue>(...)/...; Azurite puts the account in the path, Azure in the host.
         var resource = path.Length switch { 0 => "", 1 => path[0], _ => path[^1].StartsWith("messages", StringComparison.Ordinal) ? path[^2] : path[1] };

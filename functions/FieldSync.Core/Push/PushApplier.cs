@@ -26,8 +26,11 @@ public sealed class PushApplier(
     ISyncErrorStore syncErrors,
     Microsoft.Extensions.Options.IOptionsMonitor<Sync.SyncOptions> options,
     TimeProvider clock,
-    ILogger<PushApplier> logger)
+    ILogger<PushApplier> logger,
+    Telemetry.ISyncTelemetry? telemetry = null)
 {
+    private readonly Telemetry.ISyncTelemetry telemetry = telemetry ?? Telemetry.NullSyncTelemetry.Instance;
+
     private const int WriteAttempts = 5;
 
     /// <summary>
@@ -69,13 +72,15 @@ public sealed class PushApplier(
                 await inbox.ClearWaitingAsync(deviceId, after.ProcessedSequence, cancellationToken);
                 return completed;
             }
-            var outcomes = await ApplyBatchAsync(batch, cancellationToken);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var (outcomes, report) = await ApplyBatchAsync(batch, cancellationToken);
             // The head may have moved (a batch accepted meanwhile); complete on a fresh read while the lease is ours.
             for (var attempt = 0; attempt < 5; attempt++)
             {
                 if (await inbox.CompleteAsync(batch, BatchStatus.Completed, outcomes, head, cancellationToken))
                 {
                     completed++;
+                    ReportApplied(batch, outcomes, report, System.Diagnostics.Stopwatch.GetElapsedTime(started));
                     logger.LogInformation("Applied batch {Sequence} of {Device}: {Applied} applied, {Rejected} rejected, {Invalid} invalid",
                         batch.Sequence, deviceId, outcomes.Count(o => o.Status == ChangeStatus.Applied),
                         outcomes.Count(o => o.Status == ChangeStatus.Rejected), outcomes.Count(o => o.Status == ChangeStatus.Invalid));
@@ -134,7 +139,7 @@ public sealed class PushApplier(
     /// with their fan-out markers. A transaction that fails because a record was written meanwhile writes nothing,
     /// and the changes of its records are applied again one by one on fresh reads. One fan-out message at the end.
     /// </summary>
-    private async Task<List<ChangeOutcome>> ApplyBatchAsync(InboxBatch batch, CancellationToken cancellationToken)
+    private async Task<(List<ChangeOutcome> Outcomes, BatchJudge Report)> ApplyBatchAsync(InboxBatch batch, CancellationToken cancellationToken)
     {
         var view = await rules.ViewAsync(batch.UserId, cancellationToken);
         var fanOut = new List<ChangedRecord>();
@@ -213,7 +218,47 @@ public sealed class PushApplier(
                 logger.LogWarning(ex, "Fan-out of batch {Sequence} of {Device} not queued; the sweeper will send it", batch.Sequence, batch.DeviceId);
             }
         }
-        return [.. outcomes];
+        return ([.. outcomes], judge);
+    }
+
+    /// <summary>
+    /// The batch's telemetry, once it is completed: its outcome counts and delay (the event and metrics), and one
+    /// Conflict event per change that met a newer server version, with who won.
+    /// </summary>
+    private void ReportApplied(InboxBatch batch, List<ChangeOutcome> outcomes, BatchJudge judge, TimeSpan took)
+    {
+        var detection = options.CurrentValue.ConflictDetectionFor(judge.View.Profile);
+        var applied = outcomes.Count(o => o.Status == ChangeStatus.Applied);
+        var rejected = outcomes.Count(o => o.Status == ChangeStatus.Rejected);
+        var invalid = outcomes.Count(o => o.Status == ChangeStatus.Invalid);
+        var delay = (clock.GetUtcNow() - batch.AcceptedOn).TotalMilliseconds;
+        telemetry.Track(new Telemetry.TelemetryEvent(Telemetry.TelemetryNames.Events.PushApplied)
+            .User(batch.UserId)
+            .Dimension(Telemetry.TelemetryNames.Dimensions.DeviceInfoId, batch.DeviceId)
+            .Dimension(Telemetry.TelemetryNames.Dimensions.BatchId, batch.BatchId)
+            .Dimension(Telemetry.TelemetryNames.Dimensions.ConflictDetection, detection)
+            .Measure(Telemetry.TelemetryNames.Measurements.Applied, applied)
+            .Measure(Telemetry.TelemetryNames.Measurements.Rejected, rejected)
+            .Measure(Telemetry.TelemetryNames.Measurements.Invalid, invalid)
+            .Measure(Telemetry.TelemetryNames.Measurements.AcceptToAppliedMs, delay)
+            .Measure(Telemetry.TelemetryNames.Measurements.DurationMs, took.TotalMilliseconds));
+        telemetry.Metric(Telemetry.TelemetryNames.Metrics.AppliedChanges, applied, (Telemetry.TelemetryNames.Dimensions.Outcome, "Applied"));
+        telemetry.Metric(Telemetry.TelemetryNames.Metrics.AppliedChanges, rejected, (Telemetry.TelemetryNames.Dimensions.Outcome, "Rejected"));
+        telemetry.Metric(Telemetry.TelemetryNames.Metrics.AppliedChanges, invalid, (Telemetry.TelemetryNames.Dimensions.Outcome, "Invalid"));
+        telemetry.Metric(Telemetry.TelemetryNames.Metrics.PushAcceptToApplied, delay);
+        foreach (var (index, resolution) in judge.Conflicts)
+        {
+            var change = batch.Changes[index];
+            telemetry.Track(new Telemetry.TelemetryEvent(Telemetry.TelemetryNames.Events.Conflict)
+                .User(batch.UserId)
+                .Dimension(Telemetry.TelemetryNames.Dimensions.EntityName, change.Table)
+                .Dimension(Telemetry.TelemetryNames.Dimensions.RecordId, change.Id)
+                .Dimension(Telemetry.TelemetryNames.Dimensions.ConflictDetection, detection)
+                .Dimension(Telemetry.TelemetryNames.Dimensions.Resolution, resolution)
+                .Dimension(Telemetry.TelemetryNames.Dimensions.DeviceInfoId, batch.DeviceId));
+            telemetry.Metric(Telemetry.TelemetryNames.Metrics.Conflicts, 1,
+                (Telemetry.TelemetryNames.Dimensions.EntityName, change.Table), (Telemetry.TelemetryNames.Dimensions.Resolution, resolution));
+        }
     }
 
     /// <summary>The rows the lookups the batch's changes write point to: an update's new values, and any value of a create.</summary>
@@ -259,6 +304,9 @@ public sealed class PushApplier(
         public OfflineData Data { get; } = data;
 
         public PushRules.UserView View { get; } = view;
+
+        /// <summary>Changes that met a newer server version, by index, and who won (decided again: the last decision counts).</summary>
+        public Dictionary<int, string> Conflicts { get; } = [];
 
         public void Wrote(PushChange change, Record next)
         {
@@ -319,6 +367,12 @@ public sealed class PushApplier(
             {
                 return new Refused(new ChangeProblem(SyncErrorType.Validation, "VersionFromTheFuture", "baseVersion",
                     $"baseVersion {change.BaseVersion} is newer than the server's version {live.Version}; versions come from the server."), ChangeStatus.Invalid, live, true);
+            }
+            judge.Conflicts.Remove(index);
+            if (live.Version != change.BaseVersion)
+            {
+                // Detection on: the server's record stays (rejected below); off: the device's change is applied over it.
+                judge.Conflicts[index] = options.CurrentValue.ConflictDetectionFor(judge.View.Profile) ? "ServerWins" : "DeviceWins";
             }
             if (live.Version != change.BaseVersion && options.CurrentValue.ConflictDetectionFor(judge.View.Profile))
             {
@@ -494,6 +548,13 @@ public sealed class PushApplier(
         var error = await syncErrors.AddAsync(new SyncError(
             ChangeId(batch, index), batch.AcceptedOn, problem.Type, problem.Code, problem.Message, batch.UserId, batch.DeviceId,
             change.Table, change.Id, change.Action.ToString().ToLowerInvariant(), change.Values?.GetRawText(), serverData, batch.BatchId), cancellationToken);
+        telemetry.Track(new Telemetry.TelemetryEvent(Telemetry.TelemetryNames.Events.SyncError)
+            .User(batch.UserId)
+            .Dimension(Telemetry.TelemetryNames.Dimensions.SyncErrorType, problem.Type.ToString())
+            .Dimension(Telemetry.TelemetryNames.Dimensions.ErrorCode, problem.Code)
+            .Dimension(Telemetry.TelemetryNames.Dimensions.EntityName, change.Table)
+            .Dimension(Telemetry.TelemetryNames.Dimensions.DeviceInfoId, batch.DeviceId));
+        telemetry.Metric(Telemetry.TelemetryNames.Metrics.SyncErrors, 1, (Telemetry.TelemetryNames.Dimensions.SyncErrorType, problem.Type.ToString()));
         return new ChangeOutcome
         {
             Index = index,

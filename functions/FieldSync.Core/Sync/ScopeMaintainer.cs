@@ -21,9 +21,25 @@ public sealed class ScopeMaintainer(
     SchemaCatalog schema,
     TimeProvider clock,
     Microsoft.Extensions.Options.IOptionsMonitor<SyncOptions> options,
-    ILogger<ScopeMaintainer> logger)
+    ILogger<ScopeMaintainer> logger,
+    Telemetry.ISyncTelemetry? telemetry = null)
 {
     private const int MaxAttempts = 10;
+
+    private readonly Telemetry.ISyncTelemetry telemetry = telemetry ?? Telemetry.NullSyncTelemetry.Instance;
+
+    /// <summary>One ScopeEvaluation event and metric: what was looked at, what changed, how often the head race was lost.</summary>
+    private void Report(string kind, int records, IReadOnlyList<MemberChange> changes, int attempt, long started)
+    {
+        telemetry.Track(new Telemetry.TelemetryEvent(Telemetry.TelemetryNames.Events.ScopeEvaluation)
+            .Dimension(Telemetry.TelemetryNames.Dimensions.EvaluationKind, kind)
+            .Measure(Telemetry.TelemetryNames.Measurements.Records, records)
+            .Measure(Telemetry.TelemetryNames.Measurements.Puts, changes.Count(c => c.Kind == FeedOpKind.Put))
+            .Measure(Telemetry.TelemetryNames.Measurements.Removes, changes.Count(c => c.Kind != FeedOpKind.Put))
+            .Measure(Telemetry.TelemetryNames.Measurements.HeadRaceRetries, attempt - 1)
+            .Measure(Telemetry.TelemetryNames.Measurements.DurationMs, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+        telemetry.Metric(Telemetry.TelemetryNames.Metrics.ScopeEvaluations, 1, (Telemetry.TelemetryNames.Dimensions.EvaluationKind, kind));
+    }
 
     /// <summary>
     /// After losing the head race to another evaluation of the same scope, waits a random while that doubles with
@@ -36,6 +52,7 @@ public sealed class ScopeMaintainer(
     /// <summary>Re-evaluates one scope. Returns the number of ops appended.</summary>
     public async Task<int> EvaluateAsync(string scopeId, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var head = await feed.GetHeadAsync(scopeId, cancellationToken);
@@ -55,6 +72,7 @@ public sealed class ScopeMaintainer(
             if (changes.Count == 0 && head is not null && head.ProfileId == profile.Id && head.ProfileRevision == evaluation.ProfileRevision
                 && head.ResourceId == context.ResourceId && head.EvaluatedOn?.UtcDateTime.Date == context.Now.UtcDateTime.Date)
             {
+                Report("Whole", members.Count, changes, attempt, started);
                 return 0;
             }
             if (!await IndexReferencesAsync(scopeId, referenced.Distinct().ToDictionary(k => k, _ => (long?)null), cancellationToken))
@@ -85,6 +103,7 @@ public sealed class ScopeMaintainer(
                 {
                     logger.LogInformation("Scope {Scope}: {Count} ops appended (attempt {Attempt})", scopeId, changes.Count, attempt);
                 }
+                Report("Whole", members.Count, changes, attempt, started);
                 return changes.Count;
             }
             logger.LogInformation("Scope {Scope} moved during evaluation; evaluating again", scopeId);
@@ -134,6 +153,7 @@ public sealed class ScopeMaintainer(
         {
             return await EvaluateAsync(scopeId, cancellationToken);
         }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var head = await feed.GetHeadAsync(scopeId, cancellationToken);
@@ -160,6 +180,7 @@ public sealed class ScopeMaintainer(
             var changes = await evaluation.RunAsync(written, cancellationToken);
             if (changes.Count == 0)
             {
+                Report("Records", written.Count, changes, attempt, started);
                 return 0;
             }
             // Rows entering the scope are indexed here, before the commit, and read again: a write to one after the
@@ -178,6 +199,7 @@ public sealed class ScopeMaintainer(
             var stamp = new ScopeEvaluation(profile.Id, head.ProfileRevision!, head.ResourceId, head.EvaluatedOn ?? context.Now);
             if (await feed.CommitAsync(scopeId, head, stamp, changes, clock.GetUtcNow(), cancellationToken, [.. entering.Keys]))
             {
+                Report("Records", written.Count, changes, attempt, started);
                 return changes.Count;
             }
             await BackOffAsync(attempt, cancellationToken);

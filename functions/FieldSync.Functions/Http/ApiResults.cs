@@ -18,6 +18,9 @@ public sealed class JsonWriterResult(int statusCode, Action<Utf8JsonWriter> writ
     /// <summary>Compress with brotli or gzip when the caller accepts it (sync payloads: bandwidth is battery).</summary>
     public bool Compress { get; init; }
 
+    /// <summary>The problem type's slug when this is a problem answer (telemetry reports it as ErrorCode).</summary>
+    public string? ProblemSlug { get; init; }
+
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -98,7 +101,7 @@ public static class ApiResults
                 RecordJson.Write(w, current);
             }
             w.WriteEndObject();
-        }, "application/problem+json");
+        }, "application/problem+json") { ProblemSlug = slug };
 
     public static JsonWriterResult Unauthenticated(string detail)
     {

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using FieldSync.Core.Profiles;
 using FieldSync.Core.Records;
+using FieldSync.Core.Security;
 using FieldSync.Core.Sync;
+using FieldSync.Core.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -16,39 +18,82 @@ public sealed partial class SyncFunctions
     /// chosen tables; returns upserts and removals since the device's checkpoint and a new checkpoint.
     /// </summary>
     [Function(nameof(Pull))]
-    public async Task<IActionResult> Pull([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sync/pull")] HttpRequest req)
+    public Task<IActionResult> Pull([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sync/pull")] HttpRequest req)
+    {
+        Caller? who = null;
+        PullRequest? asked = null;
+        PullResult? pulled = null;
+        var scenario = SyncScenario.Start(req, TelemetryNames.Events.Pull, telemetry, (e, s) => ReportPull(e, s, who, asked, pulled));
+        return scenario.RunAsync(async () =>
+        {
+            var answer = await PullAsync(req);
+            (who, asked, pulled) = (answer.Caller, answer.Request, answer.Result);
+            return answer.Response;
+        });
+    }
+
+    private async Task<(IActionResult Response, Caller? Caller, PullRequest? Request, PullResult? Result)> PullAsync(HttpRequest req)
     {
         var (caller, denied) = await guard.AuthorizeAsync(req, DeviceRoles);
         if (caller is null)
         {
-            return denied!;
+            return (denied!, null, null, null);
         }
         var (request, bad) = await RequestGuard.ReadRequestAsync(req, 128 * 1024, ReadPullRequest,
             "Invalid pull request", "The pull request has invalid fields; nothing was read.");
         if (request is null)
         {
-            return bad!;
+            return (bad!, caller, null, null);
         }
         if (request.Tables?.FirstOrDefault(t => !records.Schema.TryGetTable(t, out _)) is { } unknownTable)
         {
             // Refused before the pull binds the device: a request that is wrong on its face writes nothing.
             var detail = $"'{unknownTable}' is not a table of the schema; see GET /api/schema.";
-            return ApiResults.BadRequest("validation", "Invalid pull request", detail, [new FieldError("tables", detail)]);
+            return (ApiResults.BadRequest("validation", "Invalid pull request", detail, [new FieldError("tables", detail)]), caller, request, null);
         }
         var outcome = await pulls.PullAsync(caller.UserId, request, req.HttpContext.RequestAborted);
         switch (outcome.Failure)
         {
             case PullFailure.InvalidRequest:
-                return ApiResults.BadRequest("validation", "Invalid pull request", outcome.Detail!, [new FieldError(outcome.Field ?? "$", outcome.Detail!)]);
+                return (ApiResults.BadRequest("validation", "Invalid pull request", outcome.Detail!, [new FieldError(outcome.Field ?? "$", outcome.Detail!)]), caller, request, null);
             case PullFailure.InvalidCheckpoint:
-                return ApiResults.BadRequest("invalid-checkpoint", "Invalid checkpoint", outcome.Detail!, [new FieldError("checkpoint", outcome.Detail!)]);
+                return (ApiResults.BadRequest("invalid-checkpoint", "Invalid checkpoint", outcome.Detail!, [new FieldError("checkpoint", outcome.Detail!)]), caller, request, null);
             case PullFailure.DeviceOfOtherUser:
-                return ApiResults.Forbidden(outcome.Detail!);
+                return (ApiResults.Forbidden(outcome.Detail!), caller, request, null);
         }
         var result = outcome.Result!;
         logger.LogInformation("Pull {SyncMode} by {User} on {Device}: {Records} records, more {HasMore}, pending {Pending}",
             result.SyncMode, caller.UserId, request.DeviceId, result.Changes.Sum(c => c.Upserts.Count + c.Removes.Count), result.HasMore, result.Pending);
-        return new JsonWriterResult(StatusCodes.Status200OK, w => WritePull(w, result)) { Compress = true };
+        return (new JsonWriterResult(StatusCodes.Status200OK, w => WritePull(w, result)) { Compress = true }, caller, request, result);
+    }
+
+    /// <summary>
+    /// The pull's telemetry: who, which device, the mode and what it carried. The device id is reported only once the
+    /// pull accepted it (an invalid one is the device's input, not an id).
+    /// </summary>
+    private void ReportPull(TelemetryEvent e, SyncScenario scenario, Caller? caller, PullRequest? request, PullResult? result)
+    {
+        e.User(caller?.UserId);
+        var mode = result?.SyncMode ?? "UNKNOWN";
+        if (result is not null)
+        {
+            var records = result.Changes.Sum(c => c.Upserts.Count);
+            e.Dimension(TelemetryNames.Dimensions.DataSyncMode, result.SyncMode)
+                .Dimension(TelemetryNames.Dimensions.DeviceInfoId, request!.DeviceId)
+                .Dimension(TelemetryNames.Dimensions.ProfileId, result.Profile.Id)
+                .Dimension(TelemetryNames.Dimensions.HasMore, result.HasMore)
+                .Dimension(TelemetryNames.Dimensions.IsLarge, result.IsLarge)
+                .Measure(TelemetryNames.Measurements.RecordCount, records)
+                .Measure(TelemetryNames.Measurements.RemovalCount, result.Changes.Sum(c => c.Removes.Count))
+                .Measure(TelemetryNames.Measurements.TablesDue, result.Changes.Count)
+                .Measure(TelemetryNames.Measurements.Pending, result.Pending);
+            telemetry.Metric(TelemetryNames.Metrics.PullRecords, records, (TelemetryNames.Dimensions.DataSyncMode, mode));
+            telemetry.Metric(TelemetryNames.Metrics.PullResponseSize, scenario.ResponseBytes, (TelemetryNames.Dimensions.DataSyncMode, mode));
+            telemetry.Metric(TelemetryNames.Metrics.PullStorageTransactions, scenario.StorageTransactions, (TelemetryNames.Dimensions.DataSyncMode, mode));
+        }
+        var outcome = scenario.Succeeded ? TelemetryNames.ScenarioResults.Success : TelemetryNames.ScenarioResults.Failure;
+        telemetry.Metric(TelemetryNames.Metrics.Pulls, 1, (TelemetryNames.Dimensions.DataSyncMode, mode), (TelemetryNames.Dimensions.ScenarioResult, outcome));
+        telemetry.Metric(TelemetryNames.Metrics.PullDuration, scenario.DurationMs, (TelemetryNames.Dimensions.DataSyncMode, mode));
     }
 
     private static PullRequest ReadPullRequest(JsonElement body, List<FieldError> errors)

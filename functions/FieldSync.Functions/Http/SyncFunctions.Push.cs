@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FieldSync.Core.Push;
 using FieldSync.Core.Records;
+using FieldSync.Core.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -21,42 +22,67 @@ public sealed partial class SyncFunctions
     /// device's order by a queue function. Answers 202 with a receipt; re-sending a batch id answers the same.
     /// </summary>
     [Function(nameof(Push))]
-    public async Task<IActionResult> Push([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sync/push")] HttpRequest req)
+    public Task<IActionResult> Push([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sync/push")] HttpRequest req)
+    {
+        FieldSync.Core.Security.Caller? who = null;
+        PushRequest? accepted = null;
+        var scenario = SyncScenario.Start(req, TelemetryNames.Events.PushAccepted, telemetry, (e, s) =>
+        {
+            e.User(who?.UserId);
+            if (accepted is not null)
+            {
+                e.Dimension(TelemetryNames.Dimensions.DeviceInfoId, accepted.DeviceId)
+                    .Dimension(TelemetryNames.Dimensions.BatchId, accepted.BatchId)
+                    .Measure(TelemetryNames.Measurements.ChangeCount, accepted.Changes.Count);
+            }
+            telemetry.Metric(TelemetryNames.Metrics.PushBatches, 1,
+                (TelemetryNames.Dimensions.ScenarioResult, s.Succeeded ? TelemetryNames.ScenarioResults.Success : TelemetryNames.ScenarioResults.Failure));
+        });
+        return scenario.RunAsync(async () =>
+        {
+            var (response, caller, request) = await PushAsync(req);
+            (who, accepted) = (caller, request);
+            return response;
+        });
+    }
+
+    /// <summary>The push itself; answers with the caller and the batch once they are known to be valid (for telemetry).</summary>
+    private async Task<(IActionResult Response, FieldSync.Core.Security.Caller? Caller, PushRequest? Request)> PushAsync(HttpRequest req)
     {
         var (caller, denied) = await guard.AuthorizeAsync(req, DeviceRoles);
         if (caller is null)
         {
-            return denied!;
+            return (denied!, null, null);
         }
         var (request, bad) = await RequestGuard.ReadRequestAsync(req, RequestGuard.MaxBodyBytes, ReadPushRequest,
             "Invalid push", "The batch is malformed; nothing was stored.");
         if (request is null)
         {
-            return bad!;
+            return (bad!, caller, null);
         }
         var outcome = await pushes.PushAsync(caller.UserId, request, req.HttpContext.RequestAborted);
         switch (outcome.Failure)
         {
             case PushFailure.Invalid:
-                return ApiResults.BadRequest("validation", "Invalid push", outcome.Detail!, outcome.Errors);
+                return (ApiResults.BadRequest("validation", "Invalid push", outcome.Detail!, outcome.Errors), caller, null);
             case PushFailure.DeviceOfOtherUser:
-                return ApiResults.Forbidden(outcome.Detail!);
+                return (ApiResults.Forbidden(outcome.Detail!), caller, null);
             case PushFailure.SequenceNotIncreasing:
-                return ApiResults.Problem(StatusCodes.Status409Conflict, "sequence-not-increasing", "Sequence not increasing", outcome.Detail!);
+                return (ApiResults.Problem(StatusCodes.Status409Conflict, "sequence-not-increasing", "Sequence not increasing", outcome.Detail!), caller, request);
             case PushFailure.BatchIdReused:
-                return ApiResults.Problem(StatusCodes.Status409Conflict, "batch-id-reused", "Batch id reused", outcome.Detail!);
+                return (ApiResults.Problem(StatusCodes.Status409Conflict, "batch-id-reused", "Batch id reused", outcome.Detail!), caller, request);
             case PushFailure.Busy:
                 // Contention between pushes of one device is transient: the device sends the same batch again.
                 var busy = ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, "inbox-busy", "Inbox busy", outcome.Detail!);
                 busy.Headers["Retry-After"] = "1";
                 logger.LogWarning("Push {Batch} ({Sequence}) from {Device}: inbox busy", request.BatchId, request.Sequence, request.DeviceId);
-                return busy;
+                return (busy, caller, request);
         }
         logger.LogInformation("Push {Batch} ({Sequence}) from {Device} by {User}: {Count} changes, duplicate {Duplicate}",
             request.BatchId, request.Sequence, request.DeviceId, caller.UserId, request.Changes.Count, outcome.Duplicate);
         var result = Receipt(outcome.Batch!, StatusCodes.Status202Accepted);
         result.Headers["Location"] = $"/api/sync/push/{request.BatchId}?deviceId={request.DeviceId}";
-        return result;
+        return (result, caller, request);
     }
 
     /// <summary>The receipt of a pushed batch: accepted, completed (with every change's outcome) or failed.</summary>

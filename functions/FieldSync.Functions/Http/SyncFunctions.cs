@@ -14,6 +14,7 @@ public sealed partial class SyncFunctions(
     IFeedStore feed,
     RecordService records,
     RequestGuard guard,
+    FieldSync.Core.Telemetry.ISyncTelemetry telemetry,
     Microsoft.Extensions.Options.IOptionsMonitor<SyncOptions> conflictDetection,
     ILogger<SyncFunctions> logger)
 {

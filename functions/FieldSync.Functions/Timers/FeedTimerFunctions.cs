@@ -1,10 +1,12 @@
 using FieldSync.Core.Sync;
+using FieldSync.Core.Telemetry;
+using FieldSync.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
 namespace FieldSync.Functions.Timers;
 
-public sealed class FeedTimerFunctions(FeedFanOut fanOut, FeedSweeper sweeper, TimeProvider clock, ILogger<FeedTimerFunctions> logger)
+public sealed class FeedTimerFunctions(FeedFanOut fanOut, FeedSweeper sweeper, TimeProvider clock, ISyncTelemetry telemetry, ILogger<FeedTimerFunctions> logger)
 {
     /// <summary>How long remove ops are kept; a device whose checkpoint is older must resync the bucket.</summary>
     public static readonly TimeSpan RemoveRetention = TimeSpan.FromDays(30);
@@ -14,23 +16,35 @@ public sealed class FeedTimerFunctions(FeedFanOut fanOut, FeedSweeper sweeper, T
     /// rows whose dates the clock crossed are fanned out: yesterday's bookings leave the devices.
     /// </summary>
     [Function(nameof(ReevaluateTimeRelativeFilters))]
-    public async Task ReevaluateTimeRelativeFilters([TimerTrigger("0 1,16,31,46 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
-    {
-        var count = await sweeper.ReevaluateTimeRelativeAsync(cancellationToken);
-        logger.LogInformation("Time-relative filters: {Count} sweeps queued", count);
-    }
+    public Task ReevaluateTimeRelativeFilters([TimerTrigger("0 1,16,31,46 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
+        => FunctionRuns.TimerAsync(telemetry, nameof(ReevaluateTimeRelativeFilters), async () =>
+        {
+            var count = await sweeper.ReevaluateTimeRelativeAsync(cancellationToken);
+            telemetry.Track(new TelemetryEvent(TelemetryNames.Events.TimeRelativeReevaluation)
+                .Measure(TelemetryNames.Measurements.Windows, count)
+                .Measure(TelemetryNames.Measurements.ItemCount, count));
+            logger.LogInformation("Time-relative filters: {Count} sweeps queued", count);
+            return count;
+        });
 
     /// <summary>Re-sends record changes whose fan-out never completed (lost message, crash after the write).</summary>
     [Function(nameof(SweepPendingFanOut))]
     public Task SweepPendingFanOut([TimerTrigger("30 */2 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
-        => fanOut.SweepAsync(cancellationToken);
+        => FunctionRuns.TimerAsync(telemetry, nameof(SweepPendingFanOut), async () =>
+        {
+            var resent = await fanOut.SweepAsync(cancellationToken);
+            FunctionRuns.Recovered(telemetry, "PendingFanOut", resent);
+            return resent;
+        });
 
     /// <summary>Drops remove ops past the retention horizon, once a day: one page of scopes per queue message.</summary>
     [Function(nameof(CompactFeed))]
-    public async Task CompactFeed([TimerTrigger("0 20 3 * * *")] TimerInfo timer, CancellationToken cancellationToken)
-    {
-        var before = clock.GetUtcNow() - RemoveRetention;
-        await sweeper.CompactAsync(before, cancellationToken);
-        logger.LogInformation("Feed compaction of remove ops older than {Before} queued", before);
-    }
+    public Task CompactFeed([TimerTrigger("0 20 3 * * *")] TimerInfo timer, CancellationToken cancellationToken)
+        => FunctionRuns.TimerAsync(telemetry, nameof(CompactFeed), async () =>
+        {
+            var before = clock.GetUtcNow() - RemoveRetention;
+            await sweeper.CompactAsync(before, cancellationToken);
+            logger.LogInformation("Feed compaction of remove ops older than {Before} queued", before);
+            return 1;
+        });
 }

@@ -30,11 +30,20 @@ public sealed class LocalFunctionHostOptions
 
     /// <summary>
     /// Registers the function app's services, as its own Program.cs does. Default:
-    /// <see cref="FieldSync.Functions.ServiceRegistration.AddFieldSync"/>, so both hosts share registration.
+    /// <see cref="FieldSync.Functions.ServiceRegistration.AddFieldSync"/> (after AddFieldSyncTelemetry when
+    /// APPLICATIONINSIGHTS_CONNECTION_STRING is set), so both hosts share registration.
     /// Tests hosting their own function classes replace it.
     /// </summary>
-    public Action<IServiceCollection, IConfiguration> AddFunctionServices { get; set; }
-        = (services, configuration) => FieldSync.Functions.ServiceRegistration.AddFieldSync(services, configuration);
+    public Action<IServiceCollection, IConfiguration> AddFunctionServices { get; set; } = (services, configuration) =>
+    {
+        // The function app's own telemetry registration, when a connection string says where to send it (a real
+        // Application Insights resource, or a local endpoint); without one, telemetry goes nowhere.
+        if (!string.IsNullOrEmpty(configuration[FieldSync.Functions.ServiceRegistration.TelemetryConnectionStringSetting]))
+        {
+            FieldSync.Functions.ServiceRegistration.AddFieldSyncTelemetry(services, configuration);
+        }
+        FieldSync.Functions.ServiceRegistration.AddFieldSync(services, configuration);
+    };
 
     /// <summary>Runs after <see cref="AddFunctionServices"/>: test overrides such as a fake TimeProvider or quieter logging.</summary>
     public Action<IServiceCollection>? ConfigureServices { get; set; }
