@@ -120,7 +120,7 @@ public class FeedReliabilityTests
         Assert.Equal(1, await h.FanOut.RecordsChangedAsync(fanOut.Records, CancellationToken.None)); // one scope message for both
         await h.LoseQueuedMessagesAsync();
 
-        var functions = new FieldSync.Functions.Queues.FeedQueueFunctions(h.FanOut, h.Maintainer, h.Sweeper);
+        var functions = new FieldSync.Functions.Queues.FeedQueueFunctions(h.FanOut, h.Maintainer, h.Sweeper, FieldSync.Core.Telemetry.NullSyncTelemetry.Instance);
         await functions.EvaluatePoisonedScope("""{ "scopeId": "u|tech1", "records": [ { "table": "bookableresourcebooking", "id": "booking-1" } ] }""", CancellationToken.None);
 
         h.Clock.Advance(TimeSpan.FromMinutes(5)); // past FeedFanOut.LostAfter, and the bookings' sync interval
