@@ -11,7 +11,8 @@ namespace FieldSync.EndToEnd.Tests;
 /// <summary>The function app in the Entra auth mode (the deployment template's default), with the tenant's metadata and keys served on loopback.</summary>
 public sealed class EntraApiFixture : IAsyncLifetime
 {
-    private readonly AzuriteFixture azurite = new();
+    // Its own Azurite: queue names are fixed, and a host on the assembly's shared Azurite would take the other hosts' messages.
+    private FieldSync.LocalHost.Azurite.AzuriteProcess azurite = null!;
 
     public LocalEntraTenant Tenant { get; } = new();
 
@@ -19,8 +20,8 @@ public sealed class EntraApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await azurite.InitializeAsync();
-        Host = await FieldSyncTestHost.StartAsync(azurite, TestSigningKey.Create(), options =>
+        azurite = await FieldSync.LocalHost.Azurite.AzuriteProcess.StartAsync();
+        Host = await FieldSyncTestHost.StartAsync(azurite.ConnectionString, TestSigningKey.Create(), options =>
         {
             options.Settings.Remove("FieldSync:Auth:SigningKey");
             foreach (var (name, value) in Tenant.HostSettings)

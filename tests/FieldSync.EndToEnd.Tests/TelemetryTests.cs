@@ -5,7 +5,6 @@ using FieldSync.Core.Telemetry;
 using FieldSync.LocalHost.Hosting;
 using FieldSync.Testing;
 using Microsoft.ApplicationInsights;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FieldSync.EndToEnd.Tests;
@@ -13,7 +12,9 @@ namespace FieldSync.EndToEnd.Tests;
 /// <summary>The local host with Application Insights pointed at a local ingestion endpoint: the function app's own telemetry registration.</summary>
 public sealed class TelemetryFixture : IAsyncLifetime
 {
-    private readonly AzuriteFixture azurite = new();
+    // Its own Azurite: queue names are fixed, and a host on the assembly's shared Azurite would take the other hosts' messages.
+    private FieldSync.LocalHost.Azurite.AzuriteProcess azurite = null!;
+    private readonly RuntimeSettings runtime = new();
 
     public LocalAzureEndpoints Ingestion { get; } = new();
 
@@ -23,9 +24,12 @@ public sealed class TelemetryFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await azurite.InitializeAsync();
-        Host = await FieldSyncTestHost.StartAsync(azurite, Key, options =>
-            options.Settings["APPLICATIONINSIGHTS_CONNECTION_STRING"] = Ingestion.TelemetryConnectionString(Guid.NewGuid().ToString()));
+        azurite = await FieldSync.LocalHost.Azurite.AzuriteProcess.StartAsync();
+        Host = await FieldSyncTestHost.StartAsync(azurite.ConnectionString, Key, options =>
+        {
+            options.Settings["APPLICATIONINSIGHTS_CONNECTION_STRING"] = Ingestion.TelemetryConnectionString(Guid.NewGuid().ToString());
+            options.ConfigureConfiguration = configuration => configuration.Add(runtime);
+        });
     }
 
     public async Task DisposeAsync()
@@ -43,12 +47,7 @@ public sealed class TelemetryFixture : IAsyncLifetime
     }
 
     /// <summary>Changes a setting at run time (as a changed app setting does) and lets options monitors see it.</summary>
-    public void Set(string key, string value)
-    {
-        var configuration = (IConfigurationRoot)Host.Services.GetRequiredService<IConfiguration>();
-        configuration[key] = value;
-        configuration.Reload();
-    }
+    public void Set(string key, string value) => runtime.Change(key, value);
 
     public Task FlushAsync() => Host.Services.GetRequiredService<TelemetryClient>().FlushAsync(CancellationToken.None);
 

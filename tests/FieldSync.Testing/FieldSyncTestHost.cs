@@ -14,8 +14,18 @@ public static class FieldSyncTestHost
     public static Task<LocalFunctionHost> StartAsync(AzuriteFixture azurite, TestSigningKey key, Action<LocalFunctionHostOptions>? configure = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(azurite);
+        return StartAsync(azurite.ConnectionString, key, configure, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same on other storage. A host that runs beside other hosts in the test process needs an Azurite of its
+    /// own (<see cref="FieldSync.LocalHost.Azurite.AzuriteProcess"/>): the table prefix keeps tables apart, but the queue
+    /// names are fixed, and hosts on one Azurite would take each other's messages.
+    /// </summary>
+    public static Task<LocalFunctionHost> StartAsync(string storageConnectionString, TestSigningKey key, Action<LocalFunctionHostOptions>? configure = null, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(key);
-        var options = new LocalFunctionHostOptions { StorageConnectionString = azurite.ConnectionString };
+        var options = new LocalFunctionHostOptions { StorageConnectionString = storageConnectionString };
         options.Settings["FieldSync:Storage:TablePrefix"] = AzuriteFixture.UniqueName("fs")[..12];
         foreach (var (name, value) in key.HostSettings)
         {

@@ -83,6 +83,7 @@ public sealed class LocalFunctionHost : IAsyncDisposable
         });
         builder.Configuration.AddInMemoryCollection([new("AzureWebJobsStorage", options.StorageConnectionString)]);
         builder.Configuration.AddInMemoryCollection(options.Settings);
+        options.ConfigureConfiguration?.Invoke(builder.Configuration);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             if (options.Port == 0)

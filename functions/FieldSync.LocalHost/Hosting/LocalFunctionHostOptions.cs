@@ -45,6 +45,9 @@ public sealed class LocalFunctionHostOptions
         FieldSync.Functions.ServiceRegistration.AddFieldSync(services, configuration);
     };
 
+    /// <summary>Adds configuration sources after <see cref="Settings"/> (a test's settings that change while the host runs).</summary>
+    public Action<IConfigurationBuilder>? ConfigureConfiguration { get; set; }
+
     /// <summary>Runs after <see cref="AddFunctionServices"/>: test overrides such as a fake TimeProvider or quieter logging.</summary>
     public Action<IServiceCollection>? ConfigureServices { get; set; }
 }
