@@ -35,6 +35,7 @@ var queries = {
   'queue-backlog.kql': loadTextContent('../monitoring/queries/queue-backlog.kql')
   'queue-length-over-time.kql': loadTextContent('../monitoring/queries/queue-length-over-time.kql')
   'poison-messages.kql': loadTextContent('../monitoring/queries/poison-messages.kql')
+  'telemetry-sources.kql': loadTextContent('../monitoring/queries/telemetry-sources.kql')
 }
 
 // Query items (type 3) get the text of the file they name; text and parameter items stay as they are.
@@ -62,5 +63,3 @@ resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
     })
   }
 }
-
-output id string = workbook.id

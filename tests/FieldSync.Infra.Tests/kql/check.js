@@ -5,10 +5,11 @@
 //
 // Input (stdin): a JSON array of { "id": "...", "query": "..." }.
 // Output (stdout): a JSON array of { "id", "diagnostics": [{ "severity", "code", "category", "message", "start",
-// "length", "text" }] }, one entry per query, in order: the compiler's diagnostics (syntax and semantics: unknown
-// tables, columns and functions, wrong types) followed by its analyzers' (performance and correctness hints, which
-// are warnings or suggestions). Exit code 0 when the queries could be checked at all (whatever the diagnostics),
-// 2 when the input or the package is missing.
+// "length", "text" }], "columns": [{ "name", "type" }] }, one entry per query, in order. The diagnostics are the
+// compiler's (syntax and semantics: unknown tables, columns and functions, wrong types) followed by its analyzers'
+// (performance and correctness hints, which are warnings or suggestions); the columns are those of the query's
+// result as the analyzer infers them (empty when the result is not a table). Exit code 0 when the queries could be
+// checked at all (whatever the diagnostics), 2 when the input or the package is missing.
 //
 //   echo '[{"id":"x","query":"customEvents | take 1"}]' | node tests/FieldSync.Infra.Tests/kql/check.js
 'use strict';
@@ -72,7 +73,11 @@ function check(query) {
   const code = Kusto.Language.KustoCode.ParseAndAnalyze(query, globals);
   const service = new Kusto.Language.Editor.KustoCodeService.ctor(code);
   const diagnostics = [...toArray(code.GetDiagnostics()), ...toArray(service.GetAnalyzerDiagnostics(true))];
-  return diagnostics.map(d => ({
+  const result = code.ResultType;
+  const columns = result instanceof Symbols.TableSymbol
+    ? toArray(result.Columns).map(c => ({ name: c.Name, type: c.Type.Name }))
+    : [];
+  return { diagnostics: diagnostics.map(d => ({
     severity: d.Severity,
     code: d.Code,
     category: d.Category,
@@ -80,7 +85,7 @@ function check(query) {
     start: d.Start,
     length: d.Length,
     text: d.HasLocation ? query.substr(d.Start, Math.max(d.Length, 1)) : null,
-  }));
+  })), columns };
 }
 
 let input;
@@ -94,5 +99,5 @@ try {
   process.exit(2);
 }
 
-const results = input.map(({ id, query }) => ({ id, diagnostics: check(String(query)) }));
+const results = input.map(({ id, query }) => ({ id, ...check(String(query)) }));
 process.stdout.write(JSON.stringify(results, null, 2) + '\n');
