@@ -90,11 +90,27 @@ public class OperationsGuideTests
     [Fact]
     public void Guide_LinksResolve()
     {
+        // Files and the headings (GitHub's anchors) a link points at, in the guide and the pages it links.
         var docs = Path.GetDirectoryName(MonitoringQueries.OperationsGuidePath)!;
-        foreach (Match link in Regex.Matches(Guide, @"\]\(([^)#:]+)(#[^)]*)?\)"))
+        var links = Regex.Matches(Guide, @"\]\(([^)#:\s]*)(?:#([^)\s]+))?\)");
+        Assert.NotEmpty(links);
+        foreach (Match link in links)
         {
-            var target = Path.GetFullPath(Path.Combine(docs, link.Groups[1].Value));
-            Assert.True(File.Exists(target) || Directory.Exists(target), $"docs/operations.md links {link.Groups[1].Value}, which does not exist");
+            var file = link.Groups[1].Value;
+            var target = file.Length == 0 ? MonitoringQueries.OperationsGuidePath : Path.GetFullPath(Path.Combine(docs, file));
+            Assert.True(File.Exists(target) || Directory.Exists(target), $"docs/operations.md links {file}, which does not exist");
+            if (link.Groups[2].Success)
+            {
+                var anchors = Anchors(File.ReadAllText(target));
+                Assert.True(anchors.Contains(link.Groups[2].Value), $"docs/operations.md links {file}#{link.Groups[2].Value}, a heading that does not exist");
+            }
         }
     }
+
+    /// <summary>The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as dashes.</summary>
+    private static HashSet<string> Anchors(string markdown) =>
+        markdown.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n')
+            .Where(l => l.StartsWith('#'))
+            .Select(l => Regex.Replace(l.TrimStart('#').Trim().ToLowerInvariant(), @"[^\p{L}\p{N} _-]", "").Replace(' ', '-'))
+            .ToHashSet(StringComparer.Ordinal);
 }
