@@ -57,7 +57,7 @@ public class KqlTests
         {
             var matches = byText[MonitoringQueries.Normalize(block.Text)].ToList();
             Assert.True(matches.Count == 1,
-                $"{block} is not the text of one file in infra/monitoring/ (the guide shows the files verbatim; change the file and copy it):{Environment.NewLine}{block.Text}");
+                $"{block} is not the text of one file in infra/monitoring/ (the guide shows the files verbatim: change the file, then run node tests/FieldSync.Infra.Tests/kql/sync-docs.js):{Environment.NewLine}{block.Text}");
             shown.Add(matches[0]);
         }
         var difference = NameSets.Compare(files.Keys, shown);
