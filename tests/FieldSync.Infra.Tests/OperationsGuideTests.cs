@@ -73,11 +73,12 @@ public class OperationsGuideTests
     }
 
     [Fact]
-    public void Guide_NamesTheTelemetrySwitch()
+    public void Guide_NamesTheTelemetrySwitchAndTheSyncIdHeader()
     {
         var setting = TelemetryNames.EnabledSetting.Replace(":", "__", StringComparison.Ordinal);
         Assert.Equal("FieldSync__Telemetry__Enabled", setting);
         Assert.Contains($"`{setting}`", Guide, StringComparison.Ordinal);
+        Assert.Contains($"`{TelemetryNames.SyncIdHeader}`", Guide, StringComparison.Ordinal);
     }
 
     [Fact]
