@@ -1,6 +1,6 @@
-// FieldSync in one resource group: storage (tables, queues, deployment container), telemetry, a user-assigned
-// identity with data-plane roles, and the function app on Flex Consumption. No keys, connection strings with
-// secrets, or publishing passwords exist: every caller authenticates with Entra ID.
+// FieldSync in one resource group: storage (tables, queues, deployment container), telemetry (with the operators'
+// workbook and alerts), a user-assigned identity with data-plane roles, and the function app on Flex Consumption.
+// No keys, connection strings with secrets, or publishing passwords exist: every caller authenticates with Entra ID.
 // Deploy: az deployment group create -g <resource group> --parameters infra/main.bicepparam
 targetScope = 'resourceGroup'
 
@@ -86,6 +86,25 @@ param syncErrorRetentionDays int = 30
 @maxValue(730)
 param logRetentionInDays int = 30
 
+@description('Email address the alerts notify (the action group\'s one receiver). Empty: the action group has no receivers; the alerts still fire and show in Azure Monitor → Alerts, and receivers can be added later.')
+param alertEmail string = ''
+
+@description('Whether the alert rules evaluate. Set false while telemetry is deliberately off (FieldSync__Telemetry__Enabled=false), or the no-telemetry alert fires.')
+param alertsEnabled bool = true
+
+@description('Alert when more than this percentage of the pulls in 15 minutes failed (windows with at least 20 pulls).')
+@minValue(1)
+@maxValue(100)
+param alertPullFailureRatePercent int = 10
+
+@description('Alert when the 95th percentile of pull duration in 15 minutes is above this many milliseconds (windows with at least 20 pulls).')
+@minValue(100)
+param alertPullDurationP95Ms int = 5000
+
+@description('Alert when the oldest message in the push queue has waited more than this many seconds (pushed batches are not being applied).')
+@minValue(60)
+param alertPushBacklogAgeSeconds int = 300
+
 @description('Optional: object id of a person or group who gets table and queue data access on the storage account, for troubleshooting (keys are off). Empty for none.')
 param deployerPrincipalId string = ''
 
@@ -160,6 +179,39 @@ module monitoring 'modules/monitoring.bicep' = {
     location: location
     tags: tags
     retentionInDays: logRetentionInDays
+  }
+}
+
+// The operators' workbook and alerts on the component (docs/operations.md); their queries are the files in
+// infra/monitoring/.
+module workbook 'modules/workbook.bicep' = {
+  name: '${deployment().name}-workbook'
+  dependsOn: [
+    monitoring
+  ]
+  params: {
+    appInsightsName: appInsightsName
+    location: location
+    tags: tags
+    displayName: 'FieldSync operations (${namePrefix}-${environmentName})'
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: '${deployment().name}-alerts'
+  dependsOn: [
+    monitoring
+  ]
+  params: {
+    appInsightsName: appInsightsName
+    location: location
+    tags: tags
+    namePrefix: baseName
+    alertEmail: alertEmail
+    enabled: alertsEnabled
+    pullFailureRatePercent: alertPullFailureRatePercent
+    pullDurationP95Ms: alertPullDurationP95Ms
+    pushBacklogAgeSeconds: alertPushBacklogAgeSeconds
   }
 }
 
