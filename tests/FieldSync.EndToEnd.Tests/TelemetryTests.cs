@@ -236,6 +236,27 @@ public sealed class TelemetryTests(TelemetryFixture telemetry) : IClassFixture<T
     }
 
     [Fact]
+    public async Task DispatcherWrite_AndItsFanOut_ShareOneOperation()
+    {
+        var (user, device, workOrder, _) = await TechnicianWithWorkOrderAsync();
+        using (var technician = telemetry.As(user, Roles.Technician))
+        using (var pull = await technician.PostAsync(new Uri("api/sync/pull", UriKind.Relative), Http.JsonBody($$"""{ "deviceId": "{{device}}" }""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, pull.StatusCode); // the technician's scope exists: the edit reaches it
+        }
+        await DispatcherEditsAsync(workOrder, 1, "dispatcher edit");
+        var write = (await EventsAsync(TelemetryNames.Events.RecordWrite,
+            e => Dimension(e, TelemetryNames.Dimensions.RecordId) == workOrder && Dimension(e, TelemetryNames.Dimensions.Operation) == "update")).Single();
+        Assert.Equal("workorder", Dimension(write, TelemetryNames.Dimensions.EntityName));
+        Assert.Equal("dispatcher1", Tag(write, "ai.user.id"));
+        var operation = Tag(write, "ai.operation.id");
+        Assert.Matches("^[0-9a-f]{32}$", operation);
+        await EventsAsync(TelemetryNames.Events.FanOut, e => Tag(e, "ai.operation.id") == operation && Dimension(e, TelemetryNames.Dimensions.RecordId) == workOrder);
+        await EventsAsync(TelemetryNames.Events.ScopeEvaluation, e => Tag(e, "ai.operation.id") == operation);
+        Assert.DoesNotContain(telemetry.Envelopes(), e => e.GetRawText().Contains("dispatcher edit", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TelemetryOff_AtRunTime_NothingIsUploaded()
     {
         var (user, device, _, _) = await TechnicianWithWorkOrderAsync();

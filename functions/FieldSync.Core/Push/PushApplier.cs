@@ -242,9 +242,9 @@ public sealed class PushApplier(
             .Measure(Telemetry.TelemetryNames.Measurements.Invalid, invalid)
             .Measure(Telemetry.TelemetryNames.Measurements.AcceptToAppliedMs, delay)
             .Measure(Telemetry.TelemetryNames.Measurements.DurationMs, took.TotalMilliseconds));
-        telemetry.Metric(Telemetry.TelemetryNames.Metrics.AppliedChanges, applied, (Telemetry.TelemetryNames.Dimensions.Outcome, "Applied"));
-        telemetry.Metric(Telemetry.TelemetryNames.Metrics.AppliedChanges, rejected, (Telemetry.TelemetryNames.Dimensions.Outcome, "Rejected"));
-        telemetry.Metric(Telemetry.TelemetryNames.Metrics.AppliedChanges, invalid, (Telemetry.TelemetryNames.Dimensions.Outcome, "Invalid"));
+        telemetry.Metric(Telemetry.TelemetryNames.Metrics.AppliedChanges, applied, (Telemetry.TelemetryNames.Dimensions.Outcome, Telemetry.TelemetryNames.Outcomes.Applied));
+        telemetry.Metric(Telemetry.TelemetryNames.Metrics.AppliedChanges, rejected, (Telemetry.TelemetryNames.Dimensions.Outcome, Telemetry.TelemetryNames.Outcomes.Rejected));
+        telemetry.Metric(Telemetry.TelemetryNames.Metrics.AppliedChanges, invalid, (Telemetry.TelemetryNames.Dimensions.Outcome, Telemetry.TelemetryNames.Outcomes.Invalid));
         telemetry.Metric(Telemetry.TelemetryNames.Metrics.PushAcceptToApplied, delay);
         foreach (var (index, resolution) in judge.Conflicts)
         {
@@ -372,7 +372,7 @@ public sealed class PushApplier(
             if (live.Version != change.BaseVersion)
             {
                 // Detection on: the server's record stays (rejected below); off: the device's change is applied over it.
-                judge.Conflicts[index] = options.CurrentValue.ConflictDetectionFor(judge.View.Profile) ? "ServerWins" : "DeviceWins";
+                judge.Conflicts[index] = options.CurrentValue.ConflictDetectionFor(judge.View.Profile) ? Telemetry.TelemetryNames.Resolutions.ServerWins : Telemetry.TelemetryNames.Resolutions.DeviceWins;
             }
             if (live.Version != change.BaseVersion && options.CurrentValue.ConflictDetectionFor(judge.View.Profile))
             {

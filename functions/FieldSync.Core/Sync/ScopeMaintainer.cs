@@ -72,7 +72,7 @@ public sealed class ScopeMaintainer(
             if (changes.Count == 0 && head is not null && head.ProfileId == profile.Id && head.ProfileRevision == evaluation.ProfileRevision
                 && head.ResourceId == context.ResourceId && head.EvaluatedOn?.UtcDateTime.Date == context.Now.UtcDateTime.Date)
             {
-                Report("Whole", members.Count, changes, attempt, started);
+                Report(Telemetry.TelemetryNames.EvaluationKinds.Whole, members.Count, changes, attempt, started);
                 return 0;
             }
             if (!await IndexReferencesAsync(scopeId, referenced.Distinct().ToDictionary(k => k, _ => (long?)null), cancellationToken))
@@ -103,7 +103,7 @@ public sealed class ScopeMaintainer(
                 {
                     logger.LogInformation("Scope {Scope}: {Count} ops appended (attempt {Attempt})", scopeId, changes.Count, attempt);
                 }
-                Report("Whole", members.Count, changes, attempt, started);
+                Report(Telemetry.TelemetryNames.EvaluationKinds.Whole, members.Count, changes, attempt, started);
                 return changes.Count;
             }
             logger.LogInformation("Scope {Scope} moved during evaluation; evaluating again", scopeId);
@@ -180,7 +180,7 @@ public sealed class ScopeMaintainer(
             var changes = await evaluation.RunAsync(written, cancellationToken);
             if (changes.Count == 0)
             {
-                Report("Records", written.Count, changes, attempt, started);
+                Report(Telemetry.TelemetryNames.EvaluationKinds.Records, written.Count, changes, attempt, started);
                 return 0;
             }
             // Rows entering the scope are indexed here, before the commit, and read again: a write to one after the
@@ -199,7 +199,7 @@ public sealed class ScopeMaintainer(
             var stamp = new ScopeEvaluation(profile.Id, head.ProfileRevision!, head.ResourceId, head.EvaluatedOn ?? context.Now);
             if (await feed.CommitAsync(scopeId, head, stamp, changes, clock.GetUtcNow(), cancellationToken, [.. entering.Keys]))
             {
-                Report("Records", written.Count, changes, attempt, started);
+                Report(Telemetry.TelemetryNames.EvaluationKinds.Records, written.Count, changes, attempt, started);
                 return changes.Count;
             }
             await BackOffAsync(attempt, cancellationToken);

@@ -66,7 +66,7 @@ public static class TelemetryNames
         public const string ConflictDetection = "ConflictDetection";
         /// <summary>How a conflict ended: ServerWins (detection on: rejected) or DeviceWins (detection off: applied).</summary>
         public const string Resolution = "Resolution";
-        /// <summary>The sync error type (Conflict, RecordNotFound, RecordAlreadyExists, Others...).</summary>
+        /// <summary>The sync error type: Conflict, RecordNotFound, Validation, Permission or Other (the admin API's types).</summary>
         public const string SyncErrorType = "SyncErrorType";
         public const string BatchId = "BatchId";
         public const string HasMore = "HasMore";
@@ -75,7 +75,7 @@ public static class TelemetryNames
         public const string QueueName = "QueueName";
         /// <summary>The function name of a timer.</summary>
         public const string TimerName = "TimerName";
-        /// <summary>What kind of stalled work was recovered: PendingFanOut, StalledPush, SweepPage, ScopeEvaluation.</summary>
+        /// <summary>What kind of stalled work was recovered: <see cref="RecoveryKinds"/>.</summary>
         public const string RecoveryKind = "RecoveryKind";
         /// <summary>Records (a write's records) or Whole (the whole scope).</summary>
         public const string EvaluationKind = "EvaluationKind";
@@ -160,6 +160,41 @@ public static class TelemetryNames
             [Pulls, PullDuration, PullResponseSize, PullRecords, PullStorageTransactions, PushBatches, AppliedChanges, PushAcceptToApplied,
              Conflicts, SyncErrors, FanOutScopes, ScopeEvaluations, PoisonMessages, Recoveries, QueueLength, QueueOldestMessageAge];
     }
+
+    /// <summary>Resolution values: who won a conflict.</summary>
+    public static class Resolutions
+    {
+        /// <summary>Conflict detection on: the change was rejected, the server's record stays.</summary>
+        public const string ServerWins = "ServerWins";
+        /// <summary>Conflict detection off (the seed's default): the device's change was applied over the newer record.</summary>
+        public const string DeviceWins = "DeviceWins";
+    }
+
+    /// <summary>Outcome values of the AppliedChanges metric.</summary>
+    public static class Outcomes
+    {
+        public const string Applied = "Applied";
+        public const string Rejected = "Rejected";
+        public const string Invalid = "Invalid";
+    }
+
+    /// <summary>EvaluationKind values.</summary>
+    public static class EvaluationKinds
+    {
+        public const string Records = "Records";
+        public const string Whole = "Whole";
+    }
+
+    /// <summary>RecoveryKind values.</summary>
+    public static class RecoveryKinds
+    {
+        public const string PendingFanOut = "PendingFanOut";
+        public const string StalledPush = "StalledPush";
+        public const string SweepPage = "SweepPage";
+    }
+
+    /// <summary>DataSyncMode on the pull metrics when the pull failed before it had a mode (authentication, validation).</summary>
+    public const string UnknownSyncMode = "UNKNOWN";
 
     public static class ScenarioResults
     {

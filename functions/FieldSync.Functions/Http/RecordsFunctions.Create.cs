@@ -12,6 +12,8 @@ public sealed partial class RecordsFunctions
     public async Task<IActionResult> CreateRecord(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "records/{table}")] HttpRequest req, string table)
     {
+        // The write's operation (the host's, or one of its own on the local host): its fan-out and evaluations share it.
+        using var operation = FieldSync.Core.Telemetry.MessageTrace.StartIfNone(FieldSync.Core.Telemetry.TelemetryNames.Events.RecordWrite);
         var (caller, denied) = await guard.AuthorizeAsync(req, WriterRoles);
         if (caller is null)
         {
@@ -30,6 +32,7 @@ public sealed partial class RecordsFunctions
                 return ApiResults.FromFailure(result);
             }
             logger.LogInformation("Created {Table} {Id} by {User}", table, result.Record!.Id, caller.UserId);
+            ReportWrite("create", table, result.Record!.Id, caller.UserId);
             var response = ApiResults.Record(StatusCodes.Status201Created, result.Record);
             response.Headers["Location"] = $"/api/records/{table}/{result.Record.Id}";
             return response;

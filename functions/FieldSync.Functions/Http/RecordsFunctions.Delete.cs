@@ -12,6 +12,8 @@ public sealed partial class RecordsFunctions
     public async Task<IActionResult> DeleteRecord(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "records/{table}/{id}")] HttpRequest req, string table, string id)
     {
+        // The write's operation (the host's, or one of its own on the local host): its fan-out and evaluations share it.
+        using var operation = FieldSync.Core.Telemetry.MessageTrace.StartIfNone(FieldSync.Core.Telemetry.TelemetryNames.Events.RecordWrite);
         var (caller, denied) = await guard.AuthorizeAsync(req, WriterRoles);
         if (caller is null)
         {
@@ -27,6 +29,7 @@ public sealed partial class RecordsFunctions
             return ApiResults.FromFailure(result);
         }
         logger.LogInformation("Deleted {Table} {Id} at version {Version} by {User}", table, id, result.Record!.Version, caller.UserId);
+        ReportWrite("delete", table, id, caller.UserId);
         var response = new EmptyResult(StatusCodes.Status204NoContent);
         response.Headers["ETag"] = ETags.Format(result.Record.Version);
         return response;

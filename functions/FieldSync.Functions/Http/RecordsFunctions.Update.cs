@@ -15,6 +15,8 @@ public sealed partial class RecordsFunctions
     public async Task<IActionResult> UpdateRecord(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "records/{table}/{id}")] HttpRequest req, string table, string id)
     {
+        // The write's operation (the host's, or one of its own on the local host): its fan-out and evaluations share it.
+        using var operation = FieldSync.Core.Telemetry.MessageTrace.StartIfNone(FieldSync.Core.Telemetry.TelemetryNames.Events.RecordWrite);
         var (caller, denied) = await guard.AuthorizeAsync(req, WriterRoles);
         if (caller is null)
         {
@@ -37,6 +39,7 @@ public sealed partial class RecordsFunctions
                 return ApiResults.FromFailure(result);
             }
             logger.LogInformation("Updated {Table} {Id} to version {Version} by {User}", table, id, result.Record!.Version, caller.UserId);
+            ReportWrite("update", table, id, caller.UserId);
             return ApiResults.Record(StatusCodes.Status200OK, result.Record);
         }
     }

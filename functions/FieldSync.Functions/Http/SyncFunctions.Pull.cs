@@ -74,7 +74,7 @@ public sealed partial class SyncFunctions
     private void ReportPull(TelemetryEvent e, SyncScenario scenario, Caller? caller, PullRequest? request, PullResult? result)
     {
         e.User(caller?.UserId);
-        var mode = result?.SyncMode ?? "UNKNOWN";
+        var mode = result?.SyncMode ?? TelemetryNames.UnknownSyncMode;
         if (result is not null)
         {
             var records = result.Changes.Sum(c => c.Upserts.Count);

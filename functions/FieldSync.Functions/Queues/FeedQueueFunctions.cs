@@ -73,7 +73,7 @@ public sealed class FeedQueueFunctions(FeedFanOut fanOut, ScopeMaintainer mainta
             var sweep = JsonSerializer.Deserialize<FeedSweepMessage>(message, Json)
                 ?? throw new InvalidOperationException("Empty feed-sweep message.");
             await sweeper.SettlePoisonedAsync(sweep, cancellationToken);
-            FunctionRuns.Recovered(telemetry, "SweepPage", 1);
+            FunctionRuns.Recovered(telemetry, TelemetryNames.RecoveryKinds.SweepPage, 1);
             return 1;
         });
 }

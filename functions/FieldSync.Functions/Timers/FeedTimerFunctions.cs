@@ -33,7 +33,7 @@ public sealed class FeedTimerFunctions(FeedFanOut fanOut, FeedSweeper sweeper, T
         => FunctionRuns.TimerAsync(telemetry, nameof(SweepPendingFanOut), async () =>
         {
             var resent = await fanOut.SweepAsync(cancellationToken);
-            FunctionRuns.Recovered(telemetry, "PendingFanOut", resent);
+            FunctionRuns.Recovered(telemetry, TelemetryNames.RecoveryKinds.PendingFanOut, resent);
             return resent;
         });
 

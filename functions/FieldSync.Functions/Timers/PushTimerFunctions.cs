@@ -25,7 +25,7 @@ public sealed class PushTimerFunctions(IInbox inbox, IPushWork work, TimeProvide
             {
                 logger.LogWarning("Re-queued {Count} devices with stalled pushes", devices.Count);
             }
-            FunctionRuns.Recovered(telemetry, "StalledPush", devices.Count);
+            FunctionRuns.Recovered(telemetry, TelemetryNames.RecoveryKinds.StalledPush, devices.Count);
             return devices.Count;
         });
 }
