@@ -28,6 +28,7 @@ public static class AppSettingNames
         .. Bound<AuthOptions>(AuthOptions.SectionName),
         .. Bound<SyncOptions>(SyncOptions.SectionName),
         .. Bound<StorageOptions>(StorageServiceCollectionExtensions.SectionName),
+        .. Bound<FieldSync.Core.Telemetry.TelemetryOptions>(FieldSync.Core.Telemetry.TelemetryOptions.SectionName),
         AppSetting(SyncErrorTimerFunctions.RetentionDaysSetting),
         AppSetting(ServiceRegistration.SchemaPathSetting),
     ];
