@@ -158,6 +158,20 @@ public sealed class TelemetryTests(TelemetryFixture telemetry) : IClassFixture<T
         Assert.Equal(wireBytes, Measurement(item, TelemetryNames.Measurements.ResponseSize));
         Assert.True(Measurement(item, TelemetryNames.Measurements.StorageTransactions) > 0);
         Assert.True(Measurement(item, TelemetryNames.Measurements.DurationMs) > 0);
+        // Information logs reach Application Insights (the SDK's Warning-only rule is removed).
+        JsonElement? log = null;
+        for (var attempt = 0; attempt < 40 && log is null; attempt++)
+        {
+            await telemetry.FlushAsync();
+            log = telemetry.Envelopes().Where(e => e.GetProperty("data").GetProperty("baseType").GetString() == "MessageData"
+                && BaseData(e).GetProperty("message").GetString()!.Contains($"Pull FIRST_SYNC by {user} on {device}", StringComparison.Ordinal)).Select(e => (JsonElement?)e).FirstOrDefault();
+            if (log is null)
+            {
+                await Task.Delay(250);
+            }
+        }
+        Assert.True(log is not null, "the pull's information log was not uploaded");
+        Assert.Equal("Information", BaseData(log.Value).GetProperty("severityLevel").GetString());
         // Nothing a record holds is sent: the work order's name and the account are not in any uploaded item.
         Assert.DoesNotContain(telemetry.Envelopes(), e => e.GetRawText().Contains("Account " + device[6..], StringComparison.Ordinal));
     }

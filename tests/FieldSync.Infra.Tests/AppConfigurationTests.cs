@@ -103,6 +103,18 @@ public class AppConfigurationTests
     }
 
     [Fact]
+    public async Task DeployedSettings_WorkerSampling_IsConfiguredInCodeAndSparesExceptions()
+    {
+        await using var app = App(Configuration(TemplateAppSettings.Load()));
+        var telemetry = app.GetRequiredService<TelemetryConfiguration>();
+        var samplers = telemetry.DefaultTelemetrySink.TelemetryProcessors
+            .OfType<Microsoft.ApplicationInsights.WindowsServer.TelemetryChannel.AdaptiveSamplingTelemetryProcessor>().ToList();
+        var sampler = Assert.Single(samplers);
+        Assert.Equal("Exception", sampler.ExcludedTypes);
+        Assert.Equal(new FieldSync.Core.Telemetry.TelemetryOptions().MaxItemsPerSecond, sampler.MaxTelemetryItemsPerSecond);
+    }
+
+    [Fact]
     public async Task WithoutAuthenticationString_Telemetry_HasNoCredential()
     {
         var settings = TemplateAppSettings.Load().Where(s => s.Key != ServiceRegistration.TelemetryAuthenticationSetting).ToDictionary();
