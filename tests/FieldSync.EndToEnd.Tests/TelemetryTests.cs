@@ -64,8 +64,6 @@ public sealed class TelemetryFixture : IAsyncLifetime
 /// </summary>
 public sealed class TelemetryTests(TelemetryFixture telemetry) : IClassFixture<TelemetryFixture>
 {
-    private static readonly string Tomorrow = DateTimeOffset.UtcNow.Date.AddDays(1).AddHours(9).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
-
     private static string Dimension(JsonElement envelope, string name)
         => BaseData(envelope).TryGetProperty("properties", out var p) && p.TryGetProperty(name, out var v) ? v.GetString() ?? "" : "";
 
@@ -97,23 +95,9 @@ public sealed class TelemetryTests(TelemetryFixture telemetry) : IClassFixture<T
 
     private async Task<(string User, string Device, string WorkOrder, string Suffix)> TechnicianWithWorkOrderAsync()
     {
-        var suffix = Guid.NewGuid().ToString("N")[..8];
-        var user = "tech-" + suffix;
         using var dispatcher = telemetry.As("dispatcher1", Roles.Dispatcher);
-        async Task Create(string table, string json)
-        {
-            using var response = await dispatcher.PostAsync(new Uri($"api/records/{table}", UriKind.Relative), Http.JsonBody(json));
-            Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, await response.Content.ReadAsStringAsync());
-        }
-        await Create("bookingstatus", """{ "id": "bookingstatus-scheduled", "name": "Scheduled" }""");
-        await Create("bookableresource", $$"""{ "id": "res-{{suffix}}", "name": "Tech {{suffix}}", "userid": "{{user}}" }""");
-        await Create("account", $$"""{ "id": "acc-{{suffix}}", "name": "Account {{suffix}}" }""");
-        await Create("workorder", $$"""{ "id": "wo-{{suffix}}", "name": "WO {{suffix}}", "serviceaccount": "acc-{{suffix}}" }""");
-        await Create("bookableresourcebooking", $$"""
-            { "id": "bk-{{suffix}}", "name": "Visit", "resource": "res-{{suffix}}", "workorder": "wo-{{suffix}}",
-              "starttime": "{{Tomorrow}}", "endtime": "{{Tomorrow}}", "bookingstatus": "bookingstatus-scheduled" }
-            """);
-        return (user, "phone-" + suffix, "wo-" + suffix, suffix);
+        var (user, _, workOrder, suffix) = await FieldServiceData.TechnicianWithBookingAsync(dispatcher);
+        return (user, "phone-" + suffix, workOrder, suffix);
     }
 
     private async Task DispatcherEditsAsync(string workOrder, long version, string text)

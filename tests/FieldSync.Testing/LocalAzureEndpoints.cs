@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -18,23 +17,13 @@ public sealed record CapturedRequest(string Method, string PathAndQuery, IReadOn
 /// </summary>
 public sealed class LocalAzureEndpoints : IDisposable
 {
-    private readonly HttpListener listener = new();
+    private readonly LoopbackHttpServer server;
     private readonly ConcurrentQueue<CapturedRequest> received = new();
     private readonly SemaphoreSlim arrived = new(0);
 
-    public LocalAzureEndpoints()
-    {
-        using (var socket = new TcpListener(IPAddress.Loopback, 0))
-        {
-            socket.Start();
-            BaseAddress = $"http://127.0.0.1:{((IPEndPoint)socket.LocalEndpoint).Port}/";
-        }
-        listener.Prefixes.Add(BaseAddress);
-        listener.Start();
-        _ = Task.Run(ServeAsync);
-    }
+    public LocalAzureEndpoints() => server = new LoopbackHttpServer(HandleAsync);
 
-    public string BaseAddress { get; }
+    public string BaseAddress => server.BaseAddress;
 
     /// <summary>IDENTITY_ENDPOINT for Azure.Identity's App Service managed-identity source.</summary>
     public string IdentityEndpoint => BaseAddress + "msi/token";
@@ -64,29 +53,6 @@ public sealed class LocalAzureEndpoints : IDisposable
             if (left <= TimeSpan.Zero || !await arrived.WaitAsync(left))
             {
                 return received.FirstOrDefault(match);
-            }
-        }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            try
-            {
-                await HandleAsync(context);
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or IOException or InvalidDataException)
-            {
             }
         }
     }
@@ -142,16 +108,12 @@ public sealed class LocalAzureEndpoints : IDisposable
             status = 404;
             answer = "{}";
         }
-        var bytes = Encoding.UTF8.GetBytes(answer);
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        await context.Response.OutputStream.WriteAsync(bytes);
-        context.Response.Close();
+        await LoopbackHttpServer.AnswerAsync(context, status, answer);
     }
 
     public void Dispose()
     {
-        listener.Close();
+        server.Dispose();
         arrived.Dispose();
     }
 }

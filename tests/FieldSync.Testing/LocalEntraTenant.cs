@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -18,23 +17,18 @@ namespace FieldSync.Testing;
 public sealed class LocalEntraTenant : IDisposable
 {
     private static readonly string[] SigningAlgorithms = ["RS256"];
-    private readonly HttpListener listener = new();
+    private readonly LoopbackHttpServer server;
     private readonly object gate = new();
     private List<RsaSecurityKey> published = [];
     private int metadataReads;
 
     public LocalEntraTenant()
     {
-        Port = FreePort();
-        Instance = $"http://127.0.0.1:{Port}/";
-        listener.Prefixes.Add(Instance);
-        listener.Start();
         SigningKey = NewKey();
         published = [SigningKey];
-        _ = Task.Run(ServeAsync);
+        server = new LoopbackHttpServer(HandleAsync);
+        Instance = server.BaseAddress;
     }
-
-    public int Port { get; }
 
     /// <summary>The authority host, as <c>FieldSync:Auth:Instance</c> takes it.</summary>
     public string Instance { get; }
@@ -123,54 +117,32 @@ public sealed class LocalEntraTenant : IDisposable
         }) + ".";
     }
 
-    private async Task ServeAsync()
+    private Task HandleAsync(HttpListenerContext context)
     {
-        while (listener.IsListening)
+        var path = context.Request.Url!.AbsolutePath;
+        string? body = null;
+        if (path == $"/{TenantId}/v2.0/.well-known/openid-configuration")
         {
-            HttpListenerContext context;
-            try
+            Interlocked.Increment(ref metadataReads);
+            body = JsonSerializer.Serialize(new Dictionary<string, object>
             {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            var path = context.Request.Url!.AbsolutePath;
-            string? body = null;
-            if (path == $"/{TenantId}/v2.0/.well-known/openid-configuration")
-            {
-                Interlocked.Increment(ref metadataReads);
-                body = JsonSerializer.Serialize(new Dictionary<string, object>
-                {
-                    ["issuer"] = Issuer,
-                    ["jwks_uri"] = $"{Instance}{TenantId}/discovery/v2.0/keys",
-                    ["authorization_endpoint"] = $"{Instance}{TenantId}/oauth2/v2.0/authorize",
-                    ["token_endpoint"] = $"{Instance}{TenantId}/oauth2/v2.0/token",
-                    ["id_token_signing_alg_values_supported"] = SigningAlgorithms,
-                });
-            }
-            else if (path == $"/{TenantId}/discovery/v2.0/keys")
-            {
-                List<RsaSecurityKey> keys;
-                lock (gate)
-                {
-                    keys = published;
-                }
-                body = JsonSerializer.Serialize(new { keys = keys.Select(Jwk).ToArray() });
-            }
-            var bytes = Encoding.UTF8.GetBytes(body ?? "{}");
-            context.Response.StatusCode = body is null ? 404 : 200;
-            context.Response.ContentType = "application/json";
-            try
-            {
-                await context.Response.OutputStream.WriteAsync(bytes);
-                context.Response.Close();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or IOException)
-            {
-            }
+                ["issuer"] = Issuer,
+                ["jwks_uri"] = $"{Instance}{TenantId}/discovery/v2.0/keys",
+                ["authorization_endpoint"] = $"{Instance}{TenantId}/oauth2/v2.0/authorize",
+                ["token_endpoint"] = $"{Instance}{TenantId}/oauth2/v2.0/token",
+                ["id_token_signing_alg_values_supported"] = SigningAlgorithms,
+            });
         }
+        else if (path == $"/{TenantId}/discovery/v2.0/keys")
+        {
+            List<RsaSecurityKey> keys;
+            lock (gate)
+            {
+                keys = published;
+            }
+            body = JsonSerializer.Serialize(new { keys = keys.Select(Jwk).ToArray() });
+        }
+        return LoopbackHttpServer.AnswerAsync(context, body is null ? 404 : 200, body ?? "{}");
     }
 
     private static Dictionary<string, object> Jwk(RsaSecurityKey key)
@@ -186,15 +158,8 @@ public sealed class LocalEntraTenant : IDisposable
         };
     }
 
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
-
     /// <summary>Stops answering, as an unreachable identity provider would.</summary>
-    public void Stop() => listener.Stop();
+    public void Stop() => server.Stop();
 
-    public void Dispose() => listener.Close();
+    public void Dispose() => server.Dispose();
 }
