@@ -38,21 +38,7 @@ internal static class FieldServiceData
             Row("workordertype", "wotype-repair", ("name", "Repair"), ("incidentrequired", true), ("estimatedduration", 120L)),
             Row("workordertype", "wotype-installation", ("name", "Installation"), ("incidentrequired", false), ("estimatedduration", 240L)),
         };
-        var units = new[] { "Each", "Box", "Metre", "Litre", "Hour" };
-        var kinds = new[] { "valve", "pump seal", "filter", "thermostat", "pressure sensor", "gasket set", "circuit board", "fan motor", "hose", "service hour" };
-        for (var n = 1; n <= settings.Products; n++)
-        {
-            var kind = kinds[n % kinds.Length];
-            reference.Add(Row("product", ProductId(n),
-                ("name", string.Create(CultureInfo.InvariantCulture, $"{char.ToUpperInvariant(kind[0])}{kind[1..]} {n:000000}")),
-                ("productnumber", string.Create(CultureInfo.InvariantCulture, $"PN-{n:000000}")),
-                ("description", string.Create(CultureInfo.InvariantCulture,
-                    $"Replacement {kind} for commercial heating and cooling units, series {n % 97}, fits models {n % 13}00 to {n % 13}99.")),
-                ("producttype", kind == "service hour" ? 690970002 : 690970000),
-                ("listprice", Math.Round(5m + (n % 1000) * 1.37m, 2)),
-                ("unit", units[n % units.Length]),
-                ("quantityonhand", (decimal)(n % 250))));
-        }
+        reference.AddRange(Products(settings.Products));
 
         var own = Enumerable.Range(1, settings.Technicians)
             .Select(t => Technician(t, settings.BookingsPerTechnician, settings.Products, now)).ToList();
@@ -161,6 +147,26 @@ internal static class FieldServiceData
         }
     }
 
-    private static SeedRow Row(string table, string id, params (string Column, object? Value)[] values)
+    /// <summary>The product catalogue both benchmarks seed: <paramref name="count"/> products with realistic text and prices.</summary>
+    public static IEnumerable<SeedRow> Products(int count)
+    {
+        var units = new[] { "Each", "Box", "Metre", "Litre", "Hour" };
+        var kinds = new[] { "valve", "pump seal", "filter", "thermostat", "pressure sensor", "gasket set", "circuit board", "fan motor", "hose", "service hour" };
+        for (var n = 1; n <= count; n++)
+        {
+            var kind = kinds[n % kinds.Length];
+            yield return Row("product", ProductId(n),
+                ("name", string.Create(CultureInfo.InvariantCulture, $"{char.ToUpperInvariant(kind[0])}{kind[1..]} {n:000000}")),
+                ("productnumber", string.Create(CultureInfo.InvariantCulture, $"PN-{n:000000}")),
+                ("description", string.Create(CultureInfo.InvariantCulture,
+                    $"Replacement {kind} for commercial heating and cooling units, series {n % 97}, fits models {n % 13}00 to {n % 13}99.")),
+                ("producttype", kind == "service hour" ? 690970002 : 690970000),
+                ("listprice", Math.Round(5m + (n % 1000) * 1.37m, 2)),
+                ("unit", units[n % units.Length]),
+                ("quantityonhand", (decimal)(n % 250)));
+        }
+    }
+
+    public static SeedRow Row(string table, string id, params (string Column, object? Value)[] values)
         => new(table, id, values.ToDictionary(v => v.Column, v => v.Value, StringComparer.Ordinal));
 }

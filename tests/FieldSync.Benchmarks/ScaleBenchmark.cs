@@ -97,20 +97,8 @@ internal static class ScaleBenchmark
         // 06:00 UTC today: the day has room for every step before the benchmark moves the clock to midnight.
         var clock = new FakeTimeProvider(new DateTimeOffset(DateTime.UtcNow.Date.AddHours(6), TimeSpan.Zero));
         var key = LocalTokens.NewKey();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["FieldSync:Auth:Mode"] = "Jwt",
-            ["FieldSync:Auth:SigningKey"] = Convert.ToBase64String(key),
-        }).Build();
-        var collection = new ServiceCollection();
-        // As SyncBenchmark does: the clock the benchmark moves, registered before AddFieldSync so it is the one used.
-        collection.AddSingleton<TimeProvider>(clock);
-        collection.AddFieldSync(configuration);
-        collection.AddSingleton<SeedNotifier>();
-        collection.AddSingleton<IRecordChangeNotifier>(sp => sp.GetRequiredService<SeedNotifier>());
-        collection.Configure<LoggerFilterOptions>(o => o.MinLevel = LogLevel.Warning);
-        await using var services = collection.BuildServiceProvider();
+        await using var services = BenchmarkApp.Build(azurite.ConnectionString, clock, key,
+            collection => collection.Configure<LoggerFilterOptions>(o => o.MinLevel = LogLevel.Warning));
         var counter = services.GetRequiredService<StorageTransactionCounter>();
         var records = services.GetRequiredService<RecordService>();
         var store = services.GetRequiredService<IRecordStore>();

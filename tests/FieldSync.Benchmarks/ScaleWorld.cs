@@ -53,7 +53,7 @@ internal sealed class ScaleWorld(int technicians, int products, DateTimeOffset n
 
     public static string Resource(int t) => ResourceTable + "-" + User(t);
 
-    public static string ProductId(int n) => string.Create(CultureInfo.InvariantCulture, $"product-{n:000000}");
+    public static string ProductId(int n) => FieldServiceData.ProductId(n);
 
     public static string BookingId(int t, int b) => string.Create(CultureInfo.InvariantCulture, $"{BookingTable}-{User(t)}-{b:000}");
 
@@ -122,21 +122,7 @@ internal sealed class ScaleWorld(int technicians, int products, DateTimeOffset n
             Row("workordertype", "workordertype-repair", ("name", "Repair"), ("incidentrequired", true), ("estimatedduration", 120L)),
             Row("workordertype", "workordertype-installation", ("name", "Installation"), ("incidentrequired", false), ("estimatedduration", 240L)),
         };
-        var units = new[] { "Each", "Box", "Metre", "Litre", "Hour" };
-        var kinds = new[] { "valve", "pump seal", "filter", "thermostat", "pressure sensor", "gasket set", "circuit board", "fan motor", "hose", "service hour" };
-        for (var n = 1; n <= Products; n++)
-        {
-            var kind = kinds[n % kinds.Length];
-            rows.Add(Row("product", ProductId(n),
-                ("name", string.Create(CultureInfo.InvariantCulture, $"{char.ToUpperInvariant(kind[0])}{kind[1..]} {n:000000}")),
-                ("productnumber", string.Create(CultureInfo.InvariantCulture, $"PN-{n:000000}")),
-                ("description", string.Create(CultureInfo.InvariantCulture,
-                    $"Replacement {kind} for commercial heating and cooling units, series {n % 97}, fits models {n % 13}00 to {n % 13}99.")),
-                ("producttype", kind == "service hour" ? 690970002 : 690970000),
-                ("listprice", Math.Round(5m + (n % 1000) * 1.37m, 2)),
-                ("unit", units[n % units.Length]),
-                ("quantityonhand", (decimal)(n % 250))));
-        }
+        rows.AddRange(FieldServiceData.Products(Products));
         return rows;
     }
 
@@ -215,8 +201,7 @@ internal sealed class ScaleWorld(int technicians, int products, DateTimeOffset n
         }
     }
 
-    private static SeedRow Row(string table, string id, params (string Column, object? Value)[] values)
-        => new(table, id, values.ToDictionary(v => v.Column, v => v.Value, StringComparer.Ordinal));
+    private static SeedRow Row(string table, string id, params (string Column, object? Value)[] values) => FieldServiceData.Row(table, id, values);
 }
 
 /// <summary>

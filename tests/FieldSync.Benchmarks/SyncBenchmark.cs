@@ -48,20 +48,7 @@ internal static class SyncBenchmark
         await using var azurite = await AzuriteProcess.StartAsync(cancellationToken: cancellationToken);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var key = LocalTokens.NewKey();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["FieldSync:Auth:Mode"] = "Jwt",
-            ["FieldSync:Auth:SigningKey"] = Convert.ToBase64String(key),
-        }).Build();
-        var collection = new ServiceCollection();
-        // As SyncHarness does: a clock the benchmark moves, registered before AddFieldSync so it is the one used.
-        collection.AddSingleton<TimeProvider>(clock);
-        collection.AddFieldSync(configuration);
-        // Record writes notify through a notifier the seeding can pause (see SeedNotifier); otherwise the app's queue.
-        collection.AddSingleton<SeedNotifier>();
-        collection.AddSingleton<IRecordChangeNotifier>(sp => sp.GetRequiredService<SeedNotifier>());
-        await using var services = collection.BuildServiceProvider();
+        await using var services = BenchmarkApp.Build(azurite.ConnectionString, clock, key);
         var counter = services.GetRequiredService<StorageTransactionCounter>();
         var records = services.GetRequiredService<RecordService>();
         var recordStore = services.GetRequiredService<IRecordStore>();
