@@ -32,7 +32,7 @@ param tags { *: string } = {
 ])
 param storageSkuName string = 'Standard_LRS'
 
-@description('Prefix of every FieldSync table (FieldSync__Storage__TablePrefix), so environments can share an account. Letters and digits only, starting with a letter (table names allow nothing else), 1-20 characters.')
+@description('Prefix of every FieldSync table (FieldSync__Storage__TablePrefix). Queue names are fixed, so every environment gets its own storage account (this template creates one). Letters and digits only, starting with a letter (table names allow nothing else), 1-20 characters.')
 @minLength(1)
 @maxLength(20)
 param tablePrefix string = 'fs'

@@ -64,6 +64,7 @@ public static class ServiceRegistration
     public static IServiceCollection AddFieldSyncTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration[TelemetryConnectionStringSetting];
+        // The sampling target is read once here: the SDK builds its processor chain at start. Enabled is read at run time (TelemetrySwitch).
         var sampling = new TelemetryOptions();
         configuration.GetSection(TelemetryOptions.SectionName).Bind(sampling);
         services.AddApplicationInsightsTelemetryWorkerService(options =>

@@ -12,6 +12,9 @@ public sealed class StorageOptions
     /// <summary>Queue service URI for managed identity (the AzureWebJobsStorage__queueServiceUri setting).</summary>
     public Uri? QueueServiceUri { get; set; }
 
-    /// <summary>Prefix of every table FieldSync creates, so several environments can share an account.</summary>
+    /// <summary>
+    /// Prefix of every table FieldSync creates. It keeps tables apart only: queue names are fixed, so two environments
+    /// on one storage account would take each other's queue messages. Give each environment its own account.
+    /// </summary>
     public string TablePrefix { get; set; } = "fs";
 }

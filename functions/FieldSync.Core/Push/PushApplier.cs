@@ -325,6 +325,8 @@ public sealed class PushApplier(
     {
         var change = batch.Changes[index];
         var changeId = ChangeId(batch, index);
+        // Decided again (a write in between): only this decision's conflict counts.
+        judge.Conflicts.Remove(index);
         if (ChangeHistory.TryFind(current?.ChangeId, changeId, out var producedVersion))
         {
             return new AlreadyApplied(producedVersion);
@@ -368,17 +370,17 @@ public sealed class PushApplier(
                 return new Refused(new ChangeProblem(SyncErrorType.Validation, "VersionFromTheFuture", "baseVersion",
                     $"baseVersion {change.BaseVersion} is newer than the server's version {live.Version}; versions come from the server."), ChangeStatus.Invalid, live, true);
             }
-            judge.Conflicts.Remove(index);
             if (live.Version != change.BaseVersion)
             {
-                // Detection on: the server's record stays (rejected below); off: the device's change is applied over it.
-                judge.Conflicts[index] = options.CurrentValue.ConflictDetectionFor(judge.View.Profile) ? Telemetry.TelemetryNames.Resolutions.ServerWins : Telemetry.TelemetryNames.Resolutions.DeviceWins;
-            }
-            if (live.Version != change.BaseVersion && options.CurrentValue.ConflictDetectionFor(judge.View.Profile))
-            {
-                return new Refused(new ChangeProblem(SyncErrorType.Conflict, "Conflict", "baseVersion",
-                    $"the record changed on the server (version {live.Version}) since the device's version {change.BaseVersion}; the server's record was kept."),
-                    ChangeStatus.Rejected, live, true);
+                // A conflict. Detection on: the server's record stays; off (the default): the device's change is applied over it.
+                var detection = options.CurrentValue.ConflictDetectionFor(judge.View.Profile);
+                judge.Conflicts[index] = detection ? Telemetry.TelemetryNames.Resolutions.ServerWins : Telemetry.TelemetryNames.Resolutions.DeviceWins;
+                if (detection)
+                {
+                    return new Refused(new ChangeProblem(SyncErrorType.Conflict, "Conflict", "baseVersion",
+                        $"the record changed on the server (version {live.Version}) since the device's version {change.BaseVersion}; the server's record was kept."),
+                        ChangeStatus.Rejected, live, true);
+                }
             }
             prepared = change.Action == ChangeAction.Update
                 ? records.PrepareUpdate(live, values!, batch.UserId, changeId)

@@ -17,8 +17,8 @@ public static class MessageTrace
     /// <summary>The serialized <paramref name="message"/>, with the current trace context when there is one.</summary>
     public static string Stamp<T>(T message)
     {
-        var json = JsonSerializer.SerializeToNode(message) as JsonObject;
-        if (json is null || Activity.Current is not { IdFormat: ActivityIdFormat.W3C } activity)
+        if (Activity.Current is not { IdFormat: ActivityIdFormat.W3C } activity
+            || JsonSerializer.SerializeToNode(message) is not JsonObject json)
         {
             return JsonSerializer.Serialize(message);
         }

@@ -232,5 +232,5 @@ public static class TelemetryNames
     public const string SyncIdHeader = "X-FieldSync-Sync-Id";
 
     /// <summary>The setting that turns the worker's telemetry on and off at run time (default on).</summary>
-    public const string EnabledSetting = "FieldSync:Telemetry:Enabled";
+    public const string EnabledSetting = TelemetryOptions.SectionName + ":" + nameof(TelemetryOptions.Enabled);
 }
