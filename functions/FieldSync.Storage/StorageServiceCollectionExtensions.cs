@@ -83,7 +83,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRecordStore, TableRecordStore>();
         services.AddSingleton<FieldSync.Core.Sync.IFeedStore, TableFeedStore>();
         services.AddSingleton<FieldSync.Core.Sync.IProfileStore, TableProfileStore>();
-        services.AddSingleton<FieldSync.Core.Sync.IDeviceRegistry, TableDeviceRegistry>();
+        services.AddSingleton<FieldSync.Core.Devices.IDeviceRegistry, TableDeviceRegistry>();
         services.AddSingleton<FieldSync.Core.SyncErrors.ISyncErrorStore, TableSyncErrorStore>();
         services.AddSingleton<QueueFeedWork>();
         services.AddSingleton<FieldSync.Core.Sync.IFeedWork>(sp => sp.GetRequiredService<QueueFeedWork>());

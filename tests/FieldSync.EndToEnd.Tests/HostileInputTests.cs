@@ -1,3 +1,4 @@
+using FieldSync.Core.Devices;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;

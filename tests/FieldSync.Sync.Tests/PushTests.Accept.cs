@@ -1,3 +1,4 @@
+using FieldSync.Core.Devices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using FieldSync.Core.Push;

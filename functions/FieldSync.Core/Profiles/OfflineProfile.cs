@@ -94,6 +94,12 @@ public sealed record ProfileSettings(
     /// applies (configuration <c>FieldSync:Sync:ConflictDetection</c>, itself No by default).
     /// </summary>
     public bool ConflictDetectionSet { get; init; }
+
+    /// <summary>
+    /// Power Apps' "Allow users to adjust sync frequency": users may choose Auto (the profile's intervals), a longer
+    /// interval, or Manual. The device enforces the choice and reports it in its status; the server only publishes it.
+    /// </summary>
+    public bool AllowAdjustSyncFrequency { get; init; }
 }
 
 /// <summary>Which rows of a table a device carries.</summary>

@@ -32,6 +32,7 @@ internal static class ProfileJsonWriter
             }
             writer.WriteBoolean("allowWifiOnlySync", profile.Settings.AllowWifiOnlySync);
             writer.WriteBoolean("allowOnlineMode", profile.Settings.AllowOnlineMode);
+            writer.WriteBoolean("allowAdjustSyncFrequency", profile.Settings.AllowAdjustSyncFrequency);
             writer.WriteNumber("largeSyncThreshold", profile.Settings.LargeSyncThreshold);
             writer.WriteNumber("largeSyncIdleHours", profile.Settings.LargeSyncIdleHours);
             writer.WriteEndObject();

@@ -20,7 +20,7 @@ public static partial class ProfileParser
 
     private static readonly string[] RootProperties = ["id", "name", "description", "settings", "tables", "$comment"];
     private static readonly string[] SettingsProperties =
-        ["conflictDetection", "allowWifiOnlySync", "allowOnlineMode", "largeSyncThreshold", "largeSyncIdleHours", "$comment"];
+        ["conflictDetection", "allowWifiOnlySync", "allowOnlineMode", "allowAdjustSyncFrequency", "largeSyncThreshold", "largeSyncIdleHours", "$comment"];
     private static readonly string[] TableProperties =
         ["download", "filter", "relatedTo", "syncIntervalMinutes", "allowCreate", "allowUpdate", "allowDelete", "$comment"];
 
@@ -158,6 +158,7 @@ public static partial class ProfileParser
                     ?? defaults.LargeSyncIdleHours)
             {
                 ConflictDetectionSet = element.TryGetProperty("conflictDetection", out var stated) && stated.ValueKind is JsonValueKind.True or JsonValueKind.False,
+                AllowAdjustSyncFrequency = ReadBool(element, "settings", "allowAdjustSyncFrequency", defaults.AllowAdjustSyncFrequency),
             };
         }
 

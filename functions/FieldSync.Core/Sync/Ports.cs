@@ -26,20 +26,6 @@ public interface IProfileStore
     Task<IReadOnlyList<(string UserId, string ProfileId)>> ListAssignmentsAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>A device and the user it belongs to: bound by the first user who syncs with it.</summary>
-public sealed record DeviceRegistration(string DeviceId, string UserId, DateTimeOffset RegisteredOn, DateTimeOffset? LastPullOn, string ETag);
-
-public interface IDeviceRegistry
-{
-    Task<DeviceRegistration?> GetAsync(string deviceId, CancellationToken cancellationToken);
-
-    /// <summary>Binds the device to the user if it is unbound; returns the binding that holds afterwards.</summary>
-    Task<DeviceRegistration> BindAsync(string deviceId, string userId, DateTimeOffset now, CancellationToken cancellationToken);
-
-    /// <summary>Records a pull; best effort, conditional on the ETag so a reset in between is not undone.</summary>
-    Task TouchAsync(DeviceRegistration device, DateTimeOffset now, CancellationToken cancellationToken);
-}
-
 /// <summary>Work for the change-feed queues.</summary>
 public interface IFeedWork
 {

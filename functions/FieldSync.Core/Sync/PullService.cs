@@ -1,3 +1,4 @@
+using FieldSync.Core.Devices;
 using FieldSync.Core.Profiles;
 using FieldSync.Core.Records;
 

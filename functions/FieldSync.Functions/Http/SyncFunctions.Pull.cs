@@ -243,6 +243,7 @@ public sealed partial class SyncFunctions
         w.WriteBoolean("conflictDetection", conflictDetection.CurrentValue.ConflictDetectionFor(profile));
         w.WriteBoolean("allowWifiOnlySync", profile.Settings.AllowWifiOnlySync);
         w.WriteBoolean("allowOnlineMode", profile.Settings.AllowOnlineMode);
+        w.WriteBoolean("allowAdjustSyncFrequency", profile.Settings.AllowAdjustSyncFrequency);
         w.WriteNumber("largeSyncThreshold", profile.Settings.LargeSyncThreshold);
         w.WriteEndObject();
         w.WriteStartObject("tables");

@@ -1,3 +1,4 @@
+using FieldSync.Core.Devices;
 using FieldSync.Core.Records;
 using FieldSync.Core.Security;
 using FieldSync.Core.Sync;

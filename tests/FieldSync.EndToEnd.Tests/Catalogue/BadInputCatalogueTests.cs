@@ -1,3 +1,4 @@
+using FieldSync.Core.Devices;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
