@@ -53,6 +53,7 @@ public static class ServiceRegistration
         services.AddSingleton<FieldSync.Core.Push.PushRules>();
         services.AddSingleton<FieldSync.Core.Push.PushService>();
         services.AddSingleton<FieldSync.Core.Push.PushApplier>();
+        services.AddSingleton<FieldSync.Core.Online.OnlineReader>();
         return services;
     }
 

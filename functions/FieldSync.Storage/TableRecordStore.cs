@@ -256,6 +256,65 @@ public sealed class TableRecordStore(TableServiceClient service, SchemaCatalog s
         return new IndexPage([.. keys.Select(LookupIndex.IdOf)], null);
     }
 
+    /// <summary>How often a page that came back empty with a continuation (a service time-out) is followed within one call.</summary>
+    private const int EmptyPageFollowUps = 2;
+
+    public async Task<RecordPage> ScanPageAsync(string table, string? after, int max, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        await created.Value;
+        // Keys only: RowKey < '~' leaves out the fan-out markers and index entries that share the partition.
+        var filter = after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey lt {"~"}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey gt {after} and RowKey lt {"~"}");
+        var take = Math.Min(max, 1000);
+        var (entities, more) = await FirstPageAsync(filter, take, null, cancellationToken);
+        var records = entities.Select(ToRecord).ToList();
+        return new RecordPage(records, more && records.Count > 0 ? records[^1].Id : more ? after : null);
+    }
+
+    public async Task<IndexPage> ReadIndexPageAsync(string table, string column, string lowKey, string highKey, string? after, int max, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        await created.Value;
+        var (from, to) = LookupIndex.Between(column, lowKey, highKey);
+        if (after is not null && string.CompareOrdinal(after, to) >= 0)
+        {
+            return new IndexPage([], null);
+        }
+        var filter = after is null || string.CompareOrdinal(after, from) < 0
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey ge {from} and RowKey lt {to}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {table} and RowKey gt {after} and RowKey lt {to}");
+        var (entries, more) = await FirstPageAsync(filter, Math.Min(max, 1000), ["RowKey"], cancellationToken);
+        var keys = entries.Select(e => e.RowKey).ToList();
+        return new IndexPage([.. keys.Select(LookupIndex.IdOf)], more && keys.Count > 0 ? keys[^1] : more ? after ?? from : null);
+    }
+
+    /// <summary>
+    /// The first page of a key-range query (one request), following a continuation only while the service answers an empty
+    /// page with one (at most <see cref="EmptyPageFollowUps"/> times), so a caller's cost per call stays bounded.
+    /// </summary>
+    private async Task<(IReadOnlyList<TableEntity> Entities, bool More)> FirstPageAsync(string filter, int take, string[]? select, CancellationToken cancellationToken)
+    {
+        string? token = null;
+        for (var attempt = 0; ; attempt++)
+        {
+            await foreach (var page in recordsTable.QueryAsync<TableEntity>(filter, take, select, cancellationToken).AsPages(token, take))
+            {
+                token = page.ContinuationToken;
+                if (page.Values.Count > 0 || token is null || attempt >= EmptyPageFollowUps)
+                {
+                    return (page.Values, token is not null);
+                }
+                break;
+            }
+            if (token is null)
+            {
+                return ([], false);
+            }
+        }
+    }
+
     private const string MarkerPrefix = "~pending|";
     private const string MarkerEnd = "~pending}";
 

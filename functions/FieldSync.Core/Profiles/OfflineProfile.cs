@@ -100,6 +100,17 @@ public sealed record ProfileSettings(
     /// interval, or Manual. The device enforces the choice and reports it in its status; the server only publishes it.
     /// </summary>
     public bool AllowAdjustSyncFrequency { get; init; }
+
+    /// <summary>
+    /// The tables online mode may read (<c>GET /api/online/{table}</c>), in the order the profile lists them: any table of
+    /// the schema, carried offline or not. A listed table is readable whole (every row, every column) by every
+    /// technician of the profile, outside the offline filters, so a profile lists only tables they may all see. Empty
+    /// unless <see cref="AllowOnlineMode"/> is true; online reads need both.
+    /// </summary>
+    public IReadOnlyList<string> OnlineTables { get; init; } = [];
+
+    /// <summary>Whether online mode may read <paramref name="table"/>: online mode is allowed and the table is listed.</summary>
+    public bool AllowsOnlineRead(string table) => AllowOnlineMode && OnlineTables.Contains(table, StringComparer.Ordinal);
 }
 
 /// <summary>Which rows of a table a device carries.</summary>

@@ -33,6 +33,16 @@ internal static class ProfileJsonWriter
             writer.WriteBoolean("allowWifiOnlySync", profile.Settings.AllowWifiOnlySync);
             writer.WriteBoolean("allowOnlineMode", profile.Settings.AllowOnlineMode);
             writer.WriteBoolean("allowAdjustSyncFrequency", profile.Settings.AllowAdjustSyncFrequency);
+            // Only when set: a profile without online tables keeps the JSON (and so the revision) it had before the setting existed.
+            if (profile.Settings.OnlineTables.Count > 0)
+            {
+                writer.WriteStartArray("onlineTables");
+                foreach (var table in profile.Settings.OnlineTables)
+                {
+                    writer.WriteStringValue(table);
+                }
+                writer.WriteEndArray();
+            }
             writer.WriteNumber("largeSyncThreshold", profile.Settings.LargeSyncThreshold);
             writer.WriteNumber("largeSyncIdleHours", profile.Settings.LargeSyncIdleHours);
             writer.WriteEndObject();

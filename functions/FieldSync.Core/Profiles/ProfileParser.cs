@@ -20,7 +20,7 @@ public static partial class ProfileParser
 
     private static readonly string[] RootProperties = ["id", "name", "description", "settings", "tables", "$comment"];
     private static readonly string[] SettingsProperties =
-        ["conflictDetection", "allowWifiOnlySync", "allowOnlineMode", "allowAdjustSyncFrequency", "largeSyncThreshold", "largeSyncIdleHours", "$comment"];
+        ["conflictDetection", "allowWifiOnlySync", "allowOnlineMode", "allowAdjustSyncFrequency", "onlineTables", "largeSyncThreshold", "largeSyncIdleHours", "$comment"];
     private static readonly string[] TableProperties =
         ["download", "filter", "relatedTo", "syncIntervalMinutes", "allowCreate", "allowUpdate", "allowDelete", "$comment"];
 
@@ -148,10 +148,11 @@ public static partial class ProfileParser
                 return defaults;
             }
             CheckProperties(element, "settings", SettingsProperties);
+            var allowOnlineMode = ReadBool(element, "settings", "allowOnlineMode", defaults.AllowOnlineMode);
             return new ProfileSettings(
                 ReadBool(element, "settings", "conflictDetection", defaults.ConflictDetection),
                 ReadBool(element, "settings", "allowWifiOnlySync", defaults.AllowWifiOnlySync),
-                ReadBool(element, "settings", "allowOnlineMode", defaults.AllowOnlineMode),
+                allowOnlineMode,
                 ReadInt(element, "settings", "largeSyncThreshold", ProfileSettings.MinLargeSyncThreshold, ProfileSettings.MaxLargeSyncThreshold)
                     ?? defaults.LargeSyncThreshold,
                 ReadInt(element, "settings", "largeSyncIdleHours", ProfileSettings.MinLargeSyncIdleHours, ProfileSettings.MaxLargeSyncIdleHours)
@@ -159,7 +160,53 @@ public static partial class ProfileParser
             {
                 ConflictDetectionSet = element.TryGetProperty("conflictDetection", out var stated) && stated.ValueKind is JsonValueKind.True or JsonValueKind.False,
                 AllowAdjustSyncFrequency = ReadBool(element, "settings", "allowAdjustSyncFrequency", defaults.AllowAdjustSyncFrequency),
+                OnlineTables = ReadOnlineTables(element, allowOnlineMode),
             };
+        }
+
+        /// <summary>
+        /// <c>settings.onlineTables</c>: schema tables, each once. A list with online mode off is refused rather than
+        /// ignored: the admin meant something, and turning online mode on later would open those tables unannounced.
+        /// </summary>
+        private string[] ReadOnlineTables(JsonElement settings, bool allowOnlineMode)
+        {
+            const string path = "settings.onlineTables";
+            if (!settings.TryGetProperty("onlineTables", out var list))
+            {
+                return [];
+            }
+            if (list.ValueKind != JsonValueKind.Array)
+            {
+                Error(path, $"'onlineTables' must be an array of table names; got {Show(list)}");
+                return [];
+            }
+            var tables = new List<string>();
+            var index = 0;
+            foreach (var item in list.EnumerateArray())
+            {
+                var itemPath = string.Create(CultureInfo.InvariantCulture, $"{path}[{index++}]");
+                if (item.ValueKind != JsonValueKind.String)
+                {
+                    Error(itemPath, $"each online table must be a table name; got {Show(item)}");
+                }
+                else if (item.GetString() is var name && !schema.TryGetTable(name!, out _))
+                {
+                    Error(itemPath, $"'{name}' is not a table of the schema; the tables are {string.Join(", ", schema.Tables.Keys.Order(StringComparer.Ordinal))}");
+                }
+                else if (tables.Contains(name!, StringComparer.Ordinal))
+                {
+                    Error(itemPath, $"'{name}' is listed more than once");
+                }
+                else
+                {
+                    tables.Add(name!);
+                }
+            }
+            if (index > 0 && !allowOnlineMode)
+            {
+                Error(path, "'onlineTables' opens tables to online mode, which needs 'allowOnlineMode': true; set it, or leave the list out");
+            }
+            return [.. tables];
         }
 
         private List<TableDraft> ReadTables(JsonElement root)

@@ -74,6 +74,23 @@ public interface IRecordStore
     Task<IndexPage> FindIdsBetweenAsync(string table, string column, object low, object high, string? after, int max, CancellationToken cancellationToken);
 
     /// <summary>
+    /// One storage request of a table's record rows (tombstones included) in id order, after the id <paramref name="after"/>
+    /// (from the start when null), at most <paramref name="max"/> (up to 1,000). <see cref="RecordPage.Continuation"/> is the id of
+    /// the last row returned when more may follow (pass it back as <paramref name="after"/>), null at the end. A key range:
+    /// the cost of a page never depends on what the rows hold. For online queries that no key narrows (bounded pages).
+    /// </summary>
+    Task<RecordPage> ScanPageAsync(string table, string? after, int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One storage request of the lookup index (<see cref="LookupIndex"/>) of <paramref name="column"/>: the ids of live
+    /// records whose value key lies between <paramref name="lowKey"/> and <paramref name="highKey"/> (both included,
+    /// <see cref="LookupIndex.ValueKey"/> forms), in value then id order, after the index row key <paramref name="after"/>,
+    /// at most <paramref name="max"/> (up to 1,000). <see cref="IndexPage.Next"/> is the row key of the last entry returned when
+    /// more may follow, null at the end. A position outside the range starts at its start (before it) or ends (after it).
+    /// </summary>
+    Task<IndexPage> ReadIndexPageAsync(string table, string column, string lowKey, string highKey, string? after, int max, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Every insert and replace also writes a fan-out marker for the record, atomically. The marker's ETag, or null
     /// when no fan-out is pending.
     /// </summary>
