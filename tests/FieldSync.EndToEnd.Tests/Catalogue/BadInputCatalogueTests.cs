@@ -25,7 +25,7 @@ namespace FieldSync.EndToEnd.Tests.Catalogue;
 /// declares (a 4xx FieldSync problem, or a legitimate 2xx/304), never a 5xx, and nothing may be written.
 /// </summary>
 [Collection(ApiGroup.Name)]
-public class BadInputCatalogueTests(ApiFixture api, ITestOutputHelper output)
+public partial class BadInputCatalogueTests(ApiFixture api, ITestOutputHelper output)
 {
     /// <summary>
     /// Cases that still fail in push or pull internals (functions/FieldSync.Core/Push/*, PullService.cs), which are
@@ -121,6 +121,7 @@ public class BadInputCatalogueTests(ApiFixture api, ITestOutputHelper output)
         BuildPush();
         BuildPushReceipt();
         BuildWrongMethods();
+        BuildOnline();
 
         AssertEveryOperationHasCases();
         var duplicates = cases.GroupBy(c => c.ToString(), StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
