@@ -25,7 +25,7 @@ namespace FieldSync.EndToEnd.Tests.Catalogue;
 /// declares (a 4xx FieldSync problem, or a legitimate 2xx/304), never a 5xx, and nothing may be written.
 /// </summary>
 [Collection(ApiGroup.Name)]
-public class BadInputCatalogueTests(ApiFixture api, ITestOutputHelper output)
+public partial class BadInputCatalogueTests(ApiFixture api, ITestOutputHelper output)
 {
     /// <summary>
     /// Cases that still fail in push or pull internals (functions/FieldSync.Core/Push/*, PullService.cs), which are
@@ -120,6 +120,7 @@ public class BadInputCatalogueTests(ApiFixture api, ITestOutputHelper output)
         BuildSyncErrors();
         BuildPush();
         BuildPushReceipt();
+        BuildDevices();
         BuildWrongMethods();
 
         AssertEveryOperationHasCases();
@@ -1122,6 +1123,9 @@ public class BadInputCatalogueTests(ApiFixture api, ITestOutputHelper output)
             ("AssignProfile", HttpMethod.Delete, "api/admin/assignments/cat-user"),
             ("ListSyncErrors", HttpMethod.Delete, "api/admin/sync-errors"),
             ("GetPushReceipt", HttpMethod.Delete, $"api/sync/push/b1?deviceId={device}"),
+            ("GetSyncStatus", HttpMethod.Post, $"api/sync/status?deviceId={device}"),
+            ("ListDevices", HttpMethod.Post, "api/admin/devices"),
+            ("ResetDevice", HttpMethod.Get, $"api/admin/devices/{device}/reset"),
         })
         {
             cases.Add(new HostileCase(operation, "wrong method " + method, method, url, Expectation.Problem) { Authorization = Bearer(adminToken), Status = 404 });
