@@ -50,6 +50,7 @@ public static class ServiceRegistration
         services.AddSingleton<FeedFanOut>();
         services.AddSingleton<FeedSweeper>();
         services.AddSingleton<PullService>();
+        services.AddSingleton<FieldSync.Core.Devices.DeviceStatusService>();
         services.AddSingleton<FieldSync.Core.Push.PushRules>();
         services.AddSingleton<FieldSync.Core.Push.PushService>();
         services.AddSingleton<FieldSync.Core.Push.PushApplier>();

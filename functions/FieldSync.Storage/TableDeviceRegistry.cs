@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using FieldSync.Core.Devices;
@@ -11,6 +13,11 @@ namespace FieldSync.Storage;
 /// <c>device</c>; each user's index is partition <c>user|&lt;user id&gt;</c> with one row per device id (device ids
 /// cannot contain <c>|</c>, so the two never meet). The index row is written before the device row and deleted after
 /// it, so it may name a device too many (cleaned when read), never one too few.
+/// <para/>
+/// The device row is also the device record (<see cref="DeviceRegistration"/>): flat properties for the last pull, the
+/// headers, the profile, the user's settings, a pending reset and the generation, and the per-table figures as one
+/// compact JSON property (<c>Tables</c>: <c>{"table":{"u":unix,"d":unix,"r":rows,"m":bool}}</c>). Writes merge, so a
+/// property written by an older version is kept; "none" is written as an empty string, a merge cannot remove it.
 /// </summary>
 public sealed class TableDeviceRegistry(TableServiceClient service, StorageOptions options) : IDeviceRegistry
 {
@@ -143,11 +150,189 @@ public sealed class TableDeviceRegistry(TableServiceClient service, StorageOptio
     {
         var registered = entity.GetDateTimeOffset("RegisteredOn") ?? DateTimeOffset.MinValue;
         var lastPull = entity.GetDateTimeOffset("LastPullOn");
+        var frequency = Text(entity, "Frequency");
+        var interval = entity.GetInt32("IntervalMinutes") ?? 0;
         return new(entity.PartitionKey, entity.GetString("UserId"), registered, lastPull, entity.ETag.ToString())
         {
             LastSeenOn = entity.GetDateTimeOffset("LastSeenOn") ?? lastPull ?? registered,
+            LastPull = Text(entity, "PullMode") is { } mode
+                ? new DevicePull(entity.GetDateTimeOffset("PullOn") ?? lastPull ?? registered, mode, entity.GetBoolean("PullOk") ?? true,
+                    entity.GetInt64("PullRecords") ?? 0, entity.GetBoolean("PullMore") ?? false, Text(entity, "PullError"))
+                : null,
+            AppVersion = Text(entity, "AppVersion"),
+            Platform = Text(entity, "Platform"),
+            ProfileId = Text(entity, "ProfileId"),
+            ProfileRevision = Text(entity, "ProfileRevision"),
+            UserSettings = frequency is null ? null : new UserSyncSettings(entity.GetBoolean("WifiOnly") ?? false, frequency, interval == 0 ? null : interval),
+            PendingReset = Text(entity, "ResetReason") is { } reason
+                ? new DeviceReset(reason, entity.GetDateTimeOffset("ResetOn") ?? registered, Text(entity, "ResetBy"))
+                : null,
+            Generation = entity.GetInt64("Generation") ?? 0,
+            ErrorBaseline = entity.GetInt64("ErrorBaseline") ?? 0,
+            Tables = ReadTables(entity.GetString("Tables")),
         };
     }
+
+
+    public async Task<DeviceRegistration?> UpdateAsync(DeviceRegistration device, Func<DeviceRegistration, DeviceRegistration> change, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var current = device;
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            var updated = change(current);
+            try
+            {
+                var response = await table.UpdateEntityAsync(ToEntity(updated), new ETag(current.ETag), TableUpdateMode.Merge, cancellationToken);
+                return updated with { ETag = response.Headers.ETag?.ToString() ?? current.ETag };
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Written meanwhile (a push, a reset, another pull): apply the change again to the row as it is now.
+                if (await GetAsync(device.DeviceId, cancellationToken) is not { } fresh || fresh.UserId != device.UserId)
+                {
+                    return null;
+                }
+                current = fresh;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    public async Task<bool> RequestResetAsync(string deviceId, DeviceReset reset, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        try
+        {
+            // Merge with any ETag: only the reset's properties change, so whatever a pull or push writes meanwhile stays.
+            await table.UpdateEntityAsync(new TableEntity(deviceId, Row)
+            {
+                ["ResetReason"] = reset.Reason,
+                ["ResetOn"] = reset.RequestedOn,
+                ["ResetBy"] = reset.RequestedBy ?? "",
+            }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> RecordIntegrityAsync(string deviceId, IReadOnlyDictionary<string, bool> matched, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await GetAsync(deviceId, cancellationToken) is not { } device)
+        {
+            return false;
+        }
+        var written = await UpdateAsync(device, d =>
+        {
+            var tables = new Dictionary<string, DeviceTableStatus>(d.Tables, StringComparer.Ordinal);
+            foreach (var (name, ok) in matched)
+            {
+                tables[name] = (tables.TryGetValue(name, out var t) ? t : new DeviceTableStatus(null, null, null, null)) with { ChecksumMatched = ok };
+            }
+            return d with { Tables = tables, LastSeenOn = now };
+        }, cancellationToken);
+        return written is not null;
+    }
+
+    /// <summary>The record's properties for a merge (never the user or the registration time, which only a bind writes).</summary>
+    private static TableEntity ToEntity(DeviceRegistration d)
+    {
+        var entity = new TableEntity(d.DeviceId, Row)
+        {
+            ["LastSeenOn"] = d.LastSeenOn,
+            ["AppVersion"] = d.AppVersion ?? "",
+            ["Platform"] = d.Platform ?? "",
+            ["ProfileId"] = d.ProfileId ?? "",
+            ["ProfileRevision"] = d.ProfileRevision ?? "",
+            ["ResetReason"] = d.PendingReset?.Reason ?? "",
+            ["ResetBy"] = d.PendingReset?.RequestedBy ?? "",
+            ["Generation"] = d.Generation,
+            ["ErrorBaseline"] = d.ErrorBaseline,
+            ["Tables"] = WriteTables(d.Tables),
+            ["Frequency"] = d.UserSettings?.SyncFrequency ?? "",
+            ["WifiOnly"] = d.UserSettings?.WifiOnly ?? false,
+            ["IntervalMinutes"] = d.UserSettings?.IntervalMinutes ?? 0,
+        };
+        if (d.PendingReset is { } reset)
+        {
+            entity["ResetOn"] = reset.RequestedOn;
+        }
+        if (d.LastPullOn is { } pulled)
+        {
+            entity["LastPullOn"] = pulled;
+        }
+        if (d.LastPull is { } pull)
+        {
+            entity["PullOn"] = pull.At;
+            entity["PullMode"] = pull.SyncMode;
+            entity["PullOk"] = pull.Succeeded;
+            entity["PullRecords"] = pull.Records;
+            entity["PullMore"] = pull.HasMore;
+            entity["PullError"] = pull.ErrorCode ?? "";
+        }
+        return entity;
+    }
+
+    private static string WriteTables(IReadOnlyDictionary<string, DeviceTableStatus> tables)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            foreach (var (name, t) in tables.OrderBy(t => t.Key, StringComparer.Ordinal))
+            {
+                w.WriteStartObject(name);
+                if (t.LastUpdated is { } updated)
+                {
+                    w.WriteNumber("u", updated.ToUnixTimeSeconds());
+                }
+                if (t.NextDue is { } due)
+                {
+                    w.WriteNumber("d", due.ToUnixTimeSeconds());
+                }
+                if (t.Rows is { } rows)
+                {
+                    w.WriteNumber("r", rows);
+                }
+                if (t.ChecksumMatched is { } matched)
+                {
+                    w.WriteBoolean("m", matched);
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static Dictionary<string, DeviceTableStatus> ReadTables(string? json)
+    {
+        var tables = new Dictionary<string, DeviceTableStatus>(StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(json))
+        {
+            return tables;
+        }
+        using var document = JsonDocument.Parse(json);
+        foreach (var table in document.RootElement.EnumerateObject())
+        {
+            var t = table.Value;
+            tables[table.Name] = new DeviceTableStatus(
+                t.TryGetProperty("u", out var u) ? DateTimeOffset.FromUnixTimeSeconds(u.GetInt64()) : null,
+                t.TryGetProperty("d", out var d) ? DateTimeOffset.FromUnixTimeSeconds(d.GetInt64()) : null,
+                t.TryGetProperty("r", out var r) ? r.GetInt64() : null,
+                t.TryGetProperty("m", out var m) ? m.GetBoolean() : null);
+        }
+        return tables;
+    }
+
+    private static string? Text(TableEntity entity, string name) => entity.GetString(name) is { Length: > 0 } text ? text : null;
 
     private static string EncodeContinuation(string token, string fingerprint)
         => Convert.ToBase64String(Encoding.UTF8.GetBytes(fingerprint + "\n" + token)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -18,7 +18,7 @@ namespace FieldSync.Storage;
 /// the outcomes and the head in one. Table <c>&lt;prefix&gt;pushpending</c> lists devices with work waiting, for
 /// the sweeper that re-queues devices whose message was lost.
 /// </summary>
-public sealed class TableInbox(TableServiceClient service, StorageOptions options) : IInbox
+public sealed class TableInbox(TableServiceClient service, StorageOptions options, TimeProvider? clock = null) : IInbox
 {
     private const string Head = "head";
     private const string PendingPartition = "pending";
@@ -56,7 +56,7 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
         await pending.UpsertEntityAsync(new TableEntity(PendingPartition, batch.DeviceId) { ["Since"] = batch.AcceptedOn, ["Sequence"] = batch.Sequence },
             TableUpdateMode.Replace, cancellationToken);
         // Merge, not replace: the head also carries the apply lease, which accepting must not disturb.
-        var headEntity = new TableEntity(batch.DeviceId, Head) { ["Accepted"] = batch.Sequence, ["Processed"] = head.ProcessedSequence };
+        var headEntity = HeadEntity(head.Accepting(batch));
         var (batchEntity, parts) = BatchEntities(batch);
         List<TableTransactionAction> actions =
         [
@@ -104,7 +104,7 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
         {
             return false;
         }
-        var headEntity = new TableEntity(batch.DeviceId, Head) { ["Processed"] = batch.Sequence };
+        var headEntity = HeadEntity(head.Completing(batch, outcomes, (clock ?? TimeProvider.System).GetUtcNow()));
         // Merge: the batch row keeps its changes; the status and the outcomes are added (in part rows if they do not fit).
         var completed = new TableEntity(batch.DeviceId, BatchKey(batch.Sequence)) { ["Status"] = status.ToString() };
         var chunks = Chunks(JsonSerializer.SerializeToUtf8Bytes(outcomes, BatchContent.Json));
@@ -201,7 +201,38 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
         {
             LeaseOwner = entity.GetString("LeaseOwner"),
             LeaseUntil = entity.GetDateTimeOffset("LeaseUntil"),
+            LastAcceptedOn = entity.GetDateTimeOffset("AcceptedOn"),
+            AcceptedBatches = entity.GetInt64("AcceptedBatches") ?? 0,
+            AcceptedChanges = entity.GetInt64("AcceptedChanges") ?? 0,
+            ProcessedBatches = entity.GetInt64("ProcessedBatches") ?? 0,
+            ProcessedChanges = entity.GetInt64("ProcessedChanges") ?? 0,
+            ErrorCount = entity.GetInt64("ErrorCount") ?? 0,
+            RecentErrors = entity.GetString("Errors") is { Length: > 0 } errors ? JsonSerializer.Deserialize<List<InboxError>>(errors, Json) ?? [] : [],
         };
+
+    /// <summary>
+    /// The head's sequences and counters for a merge (the lease is not among them: accepting and completing leave it
+    /// to its holder). The latest errors are a small JSON list (at most <see cref="InboxHead.MaxRecentErrors"/>, messages cut short).
+    /// </summary>
+    private static TableEntity HeadEntity(InboxHead head)
+    {
+        var entity = new TableEntity(head.DeviceId, Head)
+        {
+            ["Accepted"] = head.AcceptedSequence,
+            ["Processed"] = head.ProcessedSequence,
+            ["AcceptedBatches"] = head.AcceptedBatches,
+            ["AcceptedChanges"] = head.AcceptedChanges,
+            ["ProcessedBatches"] = head.ProcessedBatches,
+            ["ProcessedChanges"] = head.ProcessedChanges,
+            ["ErrorCount"] = head.ErrorCount,
+            ["Errors"] = JsonSerializer.Serialize(head.RecentErrors, Json),
+        };
+        if (head.LastAcceptedOn is { } accepted)
+        {
+            entity["AcceptedOn"] = accepted;
+        }
+        return entity;
+    }
 
     public async Task<IReadOnlyList<InboxBatch>> ProcessedAfterAsync(string deviceId, long afterSequence, int max, CancellationToken cancellationToken)
     {

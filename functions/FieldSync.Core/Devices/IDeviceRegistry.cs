@@ -1,6 +1,6 @@
 namespace FieldSync.Core.Devices;
 
-/// <summary>Device bindings (device id → user) and the fleet view over them.</summary>
+/// <summary>Device records (device id → user, and how the device stands) and the fleet view over them.</summary>
 public interface IDeviceRegistry
 {
     Task<DeviceRegistration?> GetAsync(string deviceId, CancellationToken cancellationToken);
@@ -29,4 +29,21 @@ public interface IDeviceRegistry
     /// meanwhile is not removed) and its entry in the user's index. False when the row changed or is gone.
     /// </summary>
     Task<bool> RemoveAsync(DeviceRegistration device, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes the record <paramref name="change"/> makes of <paramref name="device"/>, conditional on its ETag. When the
+    /// row changed meanwhile (a push, an admin reset) the change is applied again to the row as it is now, a few times;
+    /// it must therefore keep what others wrote (e.g. a reset asked for meanwhile). Returns the record as written, or
+    /// null when the device is gone or the row kept changing.
+    /// </summary>
+    Task<DeviceRegistration?> UpdateAsync(DeviceRegistration device, Func<DeviceRegistration, DeviceRegistration> change, CancellationToken cancellationToken);
+
+    /// <summary>Marks the device for an admin reset (its next pull carries it out). False when the device is not registered.</summary>
+    Task<bool> RequestResetAsync(string deviceId, DeviceReset reset, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records, per table, whether the counts and checksums the device reported matched the server's (a full delta sync
+    /// or a pull's holdings). Tables not named keep what they had. False when the device is not registered.
+    /// </summary>
+    Task<bool> RecordIntegrityAsync(string deviceId, IReadOnlyDictionary<string, bool> matched, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -79,13 +79,72 @@ public sealed record InboxBatch(
     public bool HasContent(string hash) => (ContentHash ?? BatchContent.Hash(Sequence, Changes)) == hash;
 }
 
-/// <summary>A device's inbox head: the last sequence accepted and the last one fully processed.</summary>
+/// <summary>
+/// A device's inbox head: the last sequence accepted and the last one fully processed, and the counters the device
+/// status shows (kept in the same transactions that move the sequences, so they cost nothing more): batches and
+/// changes accepted and processed (pending uploads are the difference), rejected or invalid outcomes so far, and the
+/// latest few of them.
+/// </summary>
 public sealed record InboxHead(string DeviceId, long AcceptedSequence, long ProcessedSequence, string? ETag)
 {
+    /// <summary>How many of the latest rejected or invalid outcomes the head keeps.</summary>
+    public const int MaxRecentErrors = 5;
+
     /// <summary>The worker applying the device's batches, while <see cref="LeaseUntil"/> has not passed.</summary>
     public string? LeaseOwner { get; init; }
 
     public DateTimeOffset? LeaseUntil { get; init; }
+
+    /// <summary>When the last batch was accepted (the device's last push).</summary>
+    public DateTimeOffset? LastAcceptedOn { get; init; }
+
+    public long AcceptedBatches { get; init; }
+
+    public long AcceptedChanges { get; init; }
+
+    public long ProcessedBatches { get; init; }
+
+    public long ProcessedChanges { get; init; }
+
+    /// <summary>Rejected or invalid outcomes recorded so far; each error's <see cref="InboxError.Number"/> is its place in this count.</summary>
+    public long ErrorCount { get; init; }
+
+    /// <summary>The latest <see cref="MaxRecentErrors"/> rejected or invalid outcomes, oldest first.</summary>
+    public IReadOnlyList<InboxError> RecentErrors { get; init; } = [];
+
+    /// <summary>Batches accepted and not processed yet (never negative: heads from before the counters count from zero).</summary>
+    public long PendingBatches => Math.Max(0, AcceptedBatches - ProcessedBatches);
+
+    /// <summary>Changes accepted and not processed yet: Power Apps counts pending uploads as individual changes.</summary>
+    public long PendingChanges => Math.Max(0, AcceptedChanges - ProcessedChanges);
+
+    /// <summary>The head's counters after <paramref name="batch"/> is accepted.</summary>
+    public InboxHead Accepting(InboxBatch batch)
+        => this with { AcceptedSequence = batch.Sequence, LastAcceptedOn = batch.AcceptedOn, AcceptedBatches = AcceptedBatches + 1, AcceptedChanges = AcceptedChanges + batch.Changes.Count };
+
+    /// <summary>The head's counters after <paramref name="batch"/> is processed with <paramref name="outcomes"/>.</summary>
+    public InboxHead Completing(InboxBatch batch, IReadOnlyList<ChangeOutcome> outcomes, DateTimeOffset now)
+    {
+        var errors = RecentErrors.ToList();
+        var count = ErrorCount;
+        foreach (var outcome in outcomes.Where(o => o.Status != ChangeStatus.Applied))
+        {
+            count++;
+            errors.Add(InboxError.From(count, now, batch, outcome));
+        }
+        // A head from before the counters may have processed more than it counted as accepted.
+        var accepted = Math.Max(AcceptedBatches, ProcessedBatches + 1);
+        return this with
+        {
+            ProcessedSequence = batch.Sequence,
+            AcceptedBatches = accepted,
+            AcceptedChanges = Math.Max(AcceptedChanges, ProcessedChanges + batch.Changes.Count),
+            ProcessedBatches = ProcessedBatches + 1,
+            ProcessedChanges = ProcessedChanges + batch.Changes.Count,
+            ErrorCount = count,
+            RecentErrors = errors.Skip(Math.Max(0, errors.Count - MaxRecentErrors)).ToList(),
+        };
+    }
 }
 
 public enum AcceptResult

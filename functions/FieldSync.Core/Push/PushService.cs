@@ -7,7 +7,14 @@ using FieldSync.Core.Sync;
 
 namespace FieldSync.Core.Push;
 
-public sealed record PushRequest(string DeviceId, string BatchId, long Sequence, IReadOnlyList<PushChange> Changes);
+public sealed record PushRequest(string DeviceId, string BatchId, long Sequence, IReadOnlyList<PushChange> Changes)
+{
+    /// <summary>The <c>X-FieldSync-App-Version</c> header (validated by the caller), recorded in the device record when it changes.</summary>
+    public string? AppVersion { get; init; }
+
+    /// <summary>The <c>X-FieldSync-Platform</c> header (validated by the caller).</summary>
+    public string? Platform { get; init; }
+}
 
 public enum PushFailure
 {
@@ -86,7 +93,8 @@ public sealed class PushService(
 
         var now = clock.GetUtcNow();
         // Bound only now that the batch will be stored: a refused push must not let anyone squat a device id.
-        if (device is null && (await devices.BindAsync(request.DeviceId, userId, now, cancellationToken)).UserId != userId)
+        device ??= await devices.BindAsync(request.DeviceId, userId, now, cancellationToken);
+        if (device.UserId != userId)
         {
             return OtherUser(request);
         }
@@ -99,6 +107,7 @@ public sealed class PushService(
             {
                 case AcceptResult.Accepted:
                     await work.EnqueueDeviceAsync(request.DeviceId, cancellationToken);
+                    await RecordPushAsync(device, request, now, cancellationToken);
                     return new PushOutcome(stored, false, PushFailure.None, null);
                 case AcceptResult.Duplicate:
                     return Existing(stored!, hash, request);
@@ -112,6 +121,19 @@ public sealed class PushService(
         }
         return new PushOutcome(null, false, PushFailure.Busy,
             $"Other pushes of device '{request.DeviceId}' kept changing its inbox; nothing was stored. Send the batch again in a moment.");
+    }
+
+    /// <summary>
+    /// The device record after an accepted batch: the last push's time and sequence live in the inbox head (written
+    /// anyway), so the record is written only for a new app version or platform, or hourly for the last-seen time.
+    /// </summary>
+    private async Task RecordPushAsync(DeviceRegistration device, PushRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var newHeaders = (request.AppVersion is not null && request.AppVersion != device.AppVersion) || (request.Platform is not null && request.Platform != device.Platform);
+        if (newHeaders || now - device.LastSeenOn > TimeSpan.FromHours(1))
+        {
+            await devices.UpdateAsync(device, d => d with { AppVersion = request.AppVersion ?? d.AppVersion, Platform = request.Platform ?? d.Platform, LastSeenOn = now }, cancellationToken);
+        }
     }
 
     private static PushOutcome Existing(InboxBatch existing, string hash, PushRequest request)

@@ -39,6 +39,12 @@ public sealed class Checkpoint
     [JsonPropertyName("pr")] public string? ProfileRevision { get; set; }
     /// <summary>The highest pushed batch whose outcomes this device has been given.</summary>
     [JsonPropertyName("ps")] public long OutcomesThrough { get; set; }
+    /// <summary>
+    /// The device record's generation this checkpoint belongs to (see <see cref="Devices.DeviceRegistration.Generation"/>):
+    /// a first sync starts a new one, and a checkpoint of an older one (another install, a restored backup) is refused.
+    /// 0 in checkpoints issued before generations existed, which match records of generation 0.
+    /// </summary>
+    [JsonPropertyName("g")] public long Generation { get; set; }
     [JsonPropertyName("b")] public Dictionary<string, BucketCheckpoint> Buckets { get; set; } = new(StringComparer.Ordinal);
 
     public string Encode()
@@ -94,6 +100,7 @@ public sealed class Checkpoint
             || !Records.RecordIds.IsValid(UserId, out _)
             || PulledAt is < 0 or > MaxUnixSeconds
             || OutcomesThrough < 0
+            || Generation is < 0 or > MaxSequence
             || (ProfileRevision is not null && (ProfileRevision.Length > MaxRevisionLength || !ProfileRevision.All(char.IsAsciiLetterOrDigit)))
             || Buckets is null
             || Buckets.Count > MaxBuckets)

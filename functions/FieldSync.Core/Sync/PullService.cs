@@ -14,7 +14,20 @@ public static class SyncModes
 }
 
 /// <param name="PushedSequence">The highest batch sequence the device has pushed; outcomes up to it are returned once processed.</param>
-public sealed record PullRequest(string DeviceId, string? Checkpoint, IReadOnlyList<string>? Tables, bool Force, int PageSize, long PushedSequence = 0);
+public sealed record PullRequest(string DeviceId, string? Checkpoint, IReadOnlyList<string>? Tables, bool Force, int PageSize, long PushedSequence = 0)
+{
+    /// <summary>The <c>X-FieldSync-App-Version</c> header (validated by the caller), recorded when it changes.</summary>
+    public string? AppVersion { get; init; }
+
+    /// <summary>The <c>X-FieldSync-Platform</c> header (validated by the caller), recorded when it changes.</summary>
+    public string? Platform { get; init; }
+
+    /// <summary>The user's sync settings as the device reports them; recorded when they change, never refused.</summary>
+    public UserSyncSettings? UserSettings { get; init; }
+
+    /// <summary>Per table, the rows and checksum the device holds, compared where the response's figures are exact.</summary>
+    public IReadOnlyDictionary<string, TableHolding>? Holdings { get; init; }
+}
 
 public sealed record TableChanges(string Table, List<FeedOp> Upserts, List<string> Removes);
 
@@ -37,6 +50,18 @@ public sealed record PullResult(
 {
     /// <summary>Pushed batches processed since the last pull, with every change's outcome.</summary>
     public IReadOnlyList<Push.InboxBatch> PushOutcomes { get; init; } = [];
+
+    /// <summary>
+    /// Set when this pull resets the device (an admin asked, or its record was removed): the device clears its
+    /// database before applying this response, which is the first page of a fresh download.
+    /// </summary>
+    public DeviceReset? Reset { get; init; }
+
+    /// <summary>
+    /// On the pull that starts a new database (no checkpoint, or a reset): the last batch sequence the inbox accepted,
+    /// so a device that lost its state numbers its next batches above it.
+    /// </summary>
+    public long? LastAcceptedSequence { get; init; }
 }
 
 public enum PullFailure
@@ -45,14 +70,17 @@ public enum PullFailure
     InvalidRequest,
     DeviceOfOtherUser,
     InvalidCheckpoint,
+    /// <summary>The checkpoint belongs to an older database of the device (it started a first sync since).</summary>
+    CheckpointSuperseded,
 }
 
 public sealed record PullOutcome(PullResult? Result, PullFailure Failure, string? Detail, string? Field = null);
 
 /// <summary>
 /// Pull: returns the ops after the device's checkpoint for the tables that are due, a page at a time.
-/// An idle pull (nothing due or nothing new) reads three entities: the device binding, the user's scope head
-/// and the shared scope head.
+/// An idle pull (nothing due or nothing new) reads two or three entities: the device record, the user's scope head
+/// and, when a shared table is due, the shared scope head; it writes the device record only when something the record
+/// shows changed beyond the clock, or hourly (<see cref="TouchEvery"/>).
 /// </summary>
 public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfileStore profiles, ScopeMaintainer maintainer, Push.IInbox inbox, TimeProvider clock)
 {
@@ -88,6 +116,33 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
             return OtherUsersDevice(request.DeviceId);
         }
 
+        // Resets and generations: a checkpoint only continues the database it was issued for.
+        DeviceReset? reset = null;
+        if (checkpoint is not null)
+        {
+            if (device is null)
+            {
+                // Unbound by an admin or removed by the cleanup timer: the device starts again, never an error loop.
+                reset = new DeviceReset(DeviceResetReasons.DeviceRemoved, now, null);
+            }
+            else if (device.PendingReset is { } asked)
+            {
+                reset = asked;
+            }
+            else if (checkpoint.Generation != device.Generation)
+            {
+                await RecordSupersededAsync(device, request, now, cancellationToken);
+                return new PullOutcome(null, PullFailure.CheckpointSuperseded,
+                    "This checkpoint belongs to an older database of this device: a first sync was started on the device since (another install or a restored backup). Clear the local database and pull without a checkpoint.",
+                    "checkpoint");
+            }
+        }
+        if (reset is not null)
+        {
+            checkpoint = null; // the device drops everything: a fresh download
+        }
+        var tablesAsked = reset is null ? request.Tables : null;
+
         OfflineProfile? profile = userHead?.ProfileId is { } pid ? await profiles.GetRevisionAsync(pid, userHead.ProfileRevision, cancellationToken) : null;
         ScopeHead? sharedHead = null;
         if (userHead is null || profile is null)
@@ -95,7 +150,7 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
             (profile, userHead, sharedHead) = await maintainer.EnsureScopesAsync(userId, cancellationToken, request.DeviceId);
         }
 
-        foreach (var table in request.Tables ?? [])
+        foreach (var table in tablesAsked ?? [])
         {
             if (!profile.Tables.ContainsKey(table))
             {
@@ -110,9 +165,28 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
             return OtherUsersDevice(request.DeviceId); // another user bound it a moment ago
         }
 
-        checkpoint ??= new Checkpoint { DeviceId = request.DeviceId, UserId = userId };
-        var firstSync = request.Checkpoint is null || checkpoint.Buckets.Count == 0 || checkpoint.Buckets.Values.Any(b => !b.Complete);
-        var mode = request.Tables is { Count: > 0 } ? SyncModes.GridSync
+        // A new database (no checkpoint, or a reset): a new generation, and baselines so that nothing meant for the
+        // device's old database (push outcomes, sync errors) reaches the new one. A device that never pulled had no
+        // database: what it pushed before its first pull is its own.
+        long? lastAccepted = null;
+        var errorBaseline = device.ErrorBaseline;
+        if (checkpoint is null)
+        {
+            var inboxHead = await inbox.GetHeadAsync(request.DeviceId, cancellationToken);
+            var hadDatabase = reset is not null || device.Generation > 0;
+            lastAccepted = inboxHead.AcceptedSequence;
+            errorBaseline = hadDatabase ? inboxHead.ErrorCount : 0;
+            checkpoint = new Checkpoint
+            {
+                DeviceId = request.DeviceId,
+                UserId = userId,
+                Generation = device.Generation + 1,
+                OutcomesThrough = hadDatabase ? inboxHead.AcceptedSequence : 0,
+            };
+        }
+        var newDatabase = lastAccepted is not null;
+        var firstSync = newDatabase || checkpoint.Buckets.Count == 0 || checkpoint.Buckets.Values.Any(b => !b.Complete);
+        var mode = tablesAsked is { Count: > 0 } ? SyncModes.GridSync
             : firstSync ? SyncModes.FirstSync
             : request.Force ? SyncModes.ForcedSync
             : SyncModes.DeltaSync;
@@ -126,7 +200,7 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
             checkpoint.Buckets.TryGetValue(rule.Table, out var cp);
             var isDue = mode switch
             {
-                SyncModes.GridSync => request.Tables!.Contains(rule.Table),
+                SyncModes.GridSync => tablesAsked!.Contains(rule.Table),
                 SyncModes.FirstSync or SyncModes.ForcedSync => true,
                 _ => cp is null || !cp.Complete || now >= DateTimeOffset.FromUnixTimeSeconds(cp.SyncedAt) + rule.EffectiveSyncInterval,
             };
@@ -277,11 +351,82 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
             }
         }
 
-        if (device.LastPullOn is null || now - device.LastPullOn > TouchEvery)
+        var delivered = changes.Sum(c => (long)c.Upserts.Count);
+        await RecordPullAsync(device, request, new DevicePull(now, mode, true, delivered, hasMore), profile, revision, checkpoint.Generation, errorBaseline,
+            newDatabase ? device.PendingReset : null, newDatabase, status, now, cancellationToken);
+        var result = new PullResult(mode, checkpoint.Encode(), hasMore, Math.Max(0, pending), isLarge, profile, profileChanged, changes, resync, dropped, status, now)
         {
-            await devices.TouchAsync(device, now, cancellationToken);
+            PushOutcomes = outcomes,
+            Reset = reset,
+            LastAcceptedSequence = lastAccepted,
+        };
+        return new PullOutcome(result, PullFailure.None, null);
+    }
+
+    /// <summary>
+    /// Writes the device record after a pull, but only when something it shows changed beyond the clock (a first sync,
+    /// delivered records, more pages, a new mode, app version, platform, profile, settings, row count or integrity
+    /// result, a reset carried out) or the last write is older than <see cref="TouchEvery"/>: an idle pull stays at its
+    /// reads. <paramref name="consumed"/> is the admin reset this pull carried out, cleared unless another was asked meanwhile.
+    /// </summary>
+    private async Task RecordPullAsync(DeviceRegistration device, PullRequest request, DevicePull pull, OfflineProfile profile, string revision,
+        long generation, long errorBaseline, DeviceReset? consumed, bool newDatabase, IReadOnlyList<TableStatus> status, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var tables = new Dictionary<string, DeviceTableStatus>(StringComparer.Ordinal);
+        foreach (var table in status)
+        {
+            var before = newDatabase ? null : device.Tables.GetValueOrDefault(table.Table);
+            bool? matched = before?.ChecksumMatched;
+            if (table.Count is { } count && request.Holdings?.GetValueOrDefault(table.Table) is { } held)
+            {
+                matched = held.Count == count && string.Equals(held.Checksum, table.Checksum, StringComparison.OrdinalIgnoreCase);
+            }
+            tables[table.Table] = new DeviceTableStatus(table.LastSyncedAt, table.NextDueAt, table.Count ?? before?.Rows, matched);
         }
-        return new PullOutcome(new PullResult(mode, checkpoint.Encode(), hasMore, Math.Max(0, pending), isLarge, profile, profileChanged, changes, resync, dropped, status, now) { PushOutcomes = outcomes }, PullFailure.None, null);
+        DeviceRegistration Apply(DeviceRegistration d) => d with
+        {
+            LastPullOn = now,
+            LastSeenOn = now,
+            LastPull = pull,
+            AppVersion = request.AppVersion ?? d.AppVersion,
+            Platform = request.Platform ?? d.Platform,
+            ProfileId = profile.Id,
+            ProfileRevision = revision,
+            UserSettings = request.UserSettings ?? d.UserSettings,
+            PendingReset = consumed is not null && d.PendingReset == consumed ? null : d.PendingReset,
+            Generation = generation,
+            ErrorBaseline = errorBaseline,
+            Tables = tables,
+        };
+        var after = Apply(device);
+        var changed = newDatabase || pull.Records > 0 || pull.HasMore
+            || device.LastPull is not { Succeeded: true } last || last.SyncMode != pull.SyncMode || last.HasMore
+            || after.AppVersion != device.AppVersion || after.Platform != device.Platform
+            || after.ProfileId != device.ProfileId || after.ProfileRevision != device.ProfileRevision
+            || after.UserSettings != device.UserSettings || after.PendingReset != device.PendingReset
+            || after.Generation != device.Generation || after.ErrorBaseline != device.ErrorBaseline
+            || !SameFigures(device.Tables, tables);
+        if (changed || device.LastPullOn is null || now - device.LastPullOn > TouchEvery)
+        {
+            await devices.UpdateAsync(device, Apply, cancellationToken);
+        }
+    }
+
+    /// <summary>Whether two records' tables show the same rows and integrity results (their times may differ: those are the clock).</summary>
+    private static bool SameFigures(IReadOnlyDictionary<string, DeviceTableStatus> before, Dictionary<string, DeviceTableStatus> after)
+        => before.Count == after.Count && after.All(t => before.TryGetValue(t.Key, out var b) && b.Rows == t.Value.Rows && b.ChecksumMatched == t.Value.ChecksumMatched);
+
+    /// <summary>Records a pull refused for a superseded checkpoint, once an hour at most, so a device that keeps retrying costs reads only.</summary>
+    private async Task RecordSupersededAsync(DeviceRegistration device, PullRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string code = "checkpoint-superseded";
+        if (device.LastPull is { Succeeded: false, ErrorCode: code } last && now - last.At < TouchEvery)
+        {
+            return;
+        }
+        var mode = request.Tables is { Count: > 0 } ? SyncModes.GridSync : request.Force ? SyncModes.ForcedSync : SyncModes.DeltaSync;
+        await devices.UpdateAsync(device, d => d with { LastSeenOn = now, LastPull = new DevicePull(now, mode, false, 0, false, code) }, cancellationToken);
     }
 
     private static PullOutcome OtherUsersDevice(string deviceId)

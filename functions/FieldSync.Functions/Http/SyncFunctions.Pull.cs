@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FieldSync.Core.Devices;
 using FieldSync.Core.Profiles;
 using FieldSync.Core.Records;
 using FieldSync.Core.Security;
@@ -39,11 +40,22 @@ public sealed partial class SyncFunctions
         {
             return (denied!, null, null, null);
         }
+        var (appVersion, platform, badHeader) = DeviceHeaders.Read(req);
+        if (badHeader is not null)
+        {
+            return (badHeader, caller, null, null);
+        }
         var (request, bad) = await RequestGuard.ReadRequestAsync(req, 128 * 1024, ReadPullRequest,
             "Invalid pull request", "The pull request has invalid fields; nothing was read.");
         if (request is null)
         {
             return (bad!, caller, null, null);
+        }
+        request = request with { AppVersion = appVersion, Platform = platform };
+        if (request.Holdings?.Keys.FirstOrDefault(t => !records.Schema.TryGetTable(t, out _)) is { } unknownHolding)
+        {
+            var detail = $"holdings names '{unknownHolding}', which is not a table of the schema; see GET /api/schema.";
+            return (ApiResults.BadRequest("validation", "Invalid pull request", detail, [new FieldError("holdings", detail)]), caller, request, null);
         }
         if (request.Tables?.FirstOrDefault(t => !records.Schema.TryGetTable(t, out _)) is { } unknownTable)
         {
@@ -60,6 +72,9 @@ public sealed partial class SyncFunctions
                 return (ApiResults.BadRequest("invalid-checkpoint", "Invalid checkpoint", outcome.Detail!, [new FieldError("checkpoint", outcome.Detail!)]), caller, request, null);
             case PullFailure.DeviceOfOtherUser:
                 return (ApiResults.Forbidden(outcome.Detail!), caller, request, null);
+            case PullFailure.CheckpointSuperseded:
+                return (ApiResults.Problem(StatusCodes.Status409Conflict, "checkpoint-superseded", "Checkpoint superseded", outcome.Detail!,
+                    [new FieldError("checkpoint", outcome.Detail!)]), caller, request, null);
         }
         var result = outcome.Result!;
         logger.LogInformation("Pull {SyncMode} by {User} on {Device}: {Records} records, more {HasMore}, pending {Pending}",
@@ -104,6 +119,8 @@ public sealed partial class SyncFunctions
         var force = false;
         var pageSize = PullService.DefaultPageSize;
         long pushedSequence = 0;
+        UserSyncSettings? userSettings = null;
+        Dictionary<string, TableHolding>? holdings = null;
         if (body.ValueKind != JsonValueKind.Object)
         {
             errors.Add(new FieldError("$", "The body must be a JSON object."));
@@ -134,11 +151,21 @@ public sealed partial class SyncFunctions
                 case "pushedSequence" when value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var pushed) && pushed >= 0:
                     pushedSequence = pushed;
                     break;
-                case "deviceId" or "checkpoint" or "tables" or "force" or "pageSize" or "pushedSequence":
+                case "userSettings" when value.ValueKind == JsonValueKind.Object:
+                    userSettings = ReadUserSettings(value, errors);
+                    break;
+                case "userSettings" when value.ValueKind == JsonValueKind.Null:
+                    break;
+                case "holdings" when value.ValueKind == JsonValueKind.Object:
+                    holdings = ReadHoldings(value, errors);
+                    break;
+                case "holdings" when value.ValueKind == JsonValueKind.Null:
+                    break;
+                case "deviceId" or "checkpoint" or "tables" or "force" or "pageSize" or "pushedSequence" or "userSettings" or "holdings":
                     errors.Add(new FieldError(property.Name, $"'{property.Name}' has the wrong type; see the API reference."));
                     break;
                 default:
-                    errors.Add(new FieldError(property.Name, $"'{property.Name}' is not a pull request field (deviceId, checkpoint, tables, force, pageSize, pushedSequence)."));
+                    errors.Add(new FieldError(property.Name, $"'{property.Name}' is not a pull request field (deviceId, checkpoint, tables, force, pageSize, pushedSequence, userSettings, holdings)."));
                     break;
             }
         }
@@ -146,7 +173,112 @@ public sealed partial class SyncFunctions
         {
             errors.Add(new FieldError("deviceId", "'deviceId' is required."));
         }
-        return new PullRequest(deviceId, checkpoint, tables, force, pageSize, pushedSequence);
+        return new PullRequest(deviceId, checkpoint, tables, force, pageSize, pushedSequence) { UserSettings = userSettings, Holdings = holdings };
+    }
+
+    /// <summary>
+    /// <c>"userSettings": { "wifiOnly": bool, "syncFrequency": "auto" | "interval" | "manual", "intervalMinutes": 5..1440 }</c>:
+    /// wifiOnly and syncFrequency are required, intervalMinutes only with (and required by) "interval".
+    /// </summary>
+    private static UserSyncSettings? ReadUserSettings(JsonElement value, List<FieldError> errors)
+    {
+        bool? wifiOnly = null;
+        string? frequency = null;
+        int? interval = null;
+        var before = errors.Count;
+        foreach (var property in value.EnumerateObject())
+        {
+            var field = "userSettings." + property.Name;
+            switch (property.Name)
+            {
+                case "wifiOnly" when property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                    wifiOnly = property.Value.GetBoolean();
+                    break;
+                case "syncFrequency" when property.Value.ValueKind == JsonValueKind.String && SyncFrequencies.All.Contains(property.Value.GetString()!, StringComparer.Ordinal):
+                    frequency = property.Value.GetString();
+                    break;
+                case "intervalMinutes" when property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt32(out var minutes)
+                    && minutes is >= UserSyncSettings.MinIntervalMinutes and <= UserSyncSettings.MaxIntervalMinutes:
+                    interval = minutes;
+                    break;
+                case "wifiOnly":
+                    errors.Add(new FieldError(field, "'wifiOnly' must be true or false."));
+                    break;
+                case "syncFrequency":
+                    errors.Add(new FieldError(field, $"'syncFrequency' must be one of {string.Join(", ", SyncFrequencies.All)}."));
+                    break;
+                case "intervalMinutes":
+                    errors.Add(new FieldError(field, $"'intervalMinutes' must be a whole number from {UserSyncSettings.MinIntervalMinutes} to {UserSyncSettings.MaxIntervalMinutes}."));
+                    break;
+                default:
+                    errors.Add(new FieldError(field, $"'{property.Name}' is not a user setting (wifiOnly, syncFrequency, intervalMinutes)."));
+                    break;
+            }
+        }
+        if (wifiOnly is null && !value.TryGetProperty("wifiOnly", out _))
+        {
+            errors.Add(new FieldError("userSettings.wifiOnly", "'wifiOnly' is required."));
+        }
+        if (frequency is null && !value.TryGetProperty("syncFrequency", out _))
+        {
+            errors.Add(new FieldError("userSettings.syncFrequency", "'syncFrequency' is required."));
+        }
+        if (frequency == SyncFrequencies.Interval && interval is null && !value.TryGetProperty("intervalMinutes", out _))
+        {
+            errors.Add(new FieldError("userSettings.intervalMinutes", "'intervalMinutes' is required with syncFrequency \"interval\"."));
+        }
+        if (frequency is not null and not SyncFrequencies.Interval && interval is not null)
+        {
+            errors.Add(new FieldError("userSettings.intervalMinutes", "'intervalMinutes' goes only with syncFrequency \"interval\"."));
+        }
+        return errors.Count > before ? null : new UserSyncSettings(wifiOnly!.Value, frequency!, interval);
+    }
+
+    /// <summary><c>"holdings": { "&lt;table&gt;": { "count": n, "checksum": "16 hex digits" } }</c>, at most one entry per table.</summary>
+    private static Dictionary<string, TableHolding>? ReadHoldings(JsonElement value, List<FieldError> errors)
+    {
+        var holdings = new Dictionary<string, TableHolding>(StringComparer.Ordinal);
+        foreach (var table in value.EnumerateObject())
+        {
+            var field = "holdings." + table.Name;
+            if (holdings.Count >= Checkpoint.MaxBuckets)
+            {
+                errors.Add(new FieldError("holdings", $"holdings names at most {Checkpoint.MaxBuckets} tables."));
+                return null;
+            }
+            if (!FieldSync.Core.Schema.SchemaCatalog.IsValidTableName(table.Name) || holdings.ContainsKey(table.Name))
+            {
+                errors.Add(new FieldError(field, "holdings are keyed by table name, each once."));
+                continue;
+            }
+            long? count = null;
+            string? checksum = null;
+            if (table.Value.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in table.Value.EnumerateObject())
+                {
+                    switch (property.Name)
+                    {
+                        case "count" when property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var n) && n is >= 0 and <= Checkpoint.MaxSequence:
+                            count = n;
+                            break;
+                        case "checksum" when property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { Length: 16 } hex && hex.All(char.IsAsciiHexDigit):
+                            checksum = hex.ToLowerInvariant();
+                            break;
+                        default:
+                            errors.Add(new FieldError(field + "." + property.Name, "A holding is { \"count\": a whole number ≥ 0, \"checksum\": 16 hex digits }."));
+                            break;
+                    }
+                }
+            }
+            if (count is null || checksum is null)
+            {
+                errors.Add(new FieldError(field, "A holding needs count (a whole number ≥ 0) and checksum (16 hex digits)."));
+                continue;
+            }
+            holdings[table.Name] = new TableHolding(count.Value, checksum);
+        }
+        return holdings;
     }
 
     private void WritePull(Utf8JsonWriter w, PullResult result)
@@ -158,6 +290,18 @@ public sealed partial class SyncFunctions
         w.WriteBoolean("hasMore", result.HasMore);
         w.WriteNumber("pending", result.Pending);
         w.WriteBoolean("isLarge", result.IsLarge);
+        if (result.Reset is { } reset)
+        {
+            // The device clears its database before applying this response: it is the first page of a fresh download.
+            w.WriteStartObject("reset");
+            w.WriteString("reason", reset.Reason);
+            w.WriteString("requestedOn", reset.RequestedOn);
+            w.WriteEndObject();
+        }
+        if (result.LastAcceptedSequence is { } lastAccepted)
+        {
+            w.WriteNumber("lastAcceptedSequence", lastAccepted);
+        }
         w.WriteStartArray("resync");
         foreach (var table in result.Resync)
         {

@@ -54,12 +54,18 @@ public sealed partial class SyncFunctions
         {
             return (denied!, null, null);
         }
+        var (appVersion, platform, badHeader) = DeviceHeaders.Read(req);
+        if (badHeader is not null)
+        {
+            return (badHeader, caller, null);
+        }
         var (request, bad) = await RequestGuard.ReadRequestAsync(req, RequestGuard.MaxBodyBytes, ReadPushRequest,
             "Invalid push", "The batch is malformed; nothing was stored.");
         if (request is null)
         {
             return (bad!, caller, null);
         }
+        request = request with { AppVersion = appVersion, Platform = platform };
         var outcome = await pushes.PushAsync(caller.UserId, request, req.HttpContext.RequestAborted);
         switch (outcome.Failure)
         {

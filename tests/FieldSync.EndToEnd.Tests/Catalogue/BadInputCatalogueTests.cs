@@ -120,6 +120,7 @@ public partial class BadInputCatalogueTests(ApiFixture api, ITestOutputHelper ou
         BuildSyncErrors();
         BuildPush();
         BuildPushReceipt();
+        BuildDevices();
         BuildWrongMethods();
         BuildOnline();
 
@@ -1123,6 +1124,9 @@ public partial class BadInputCatalogueTests(ApiFixture api, ITestOutputHelper ou
             ("AssignProfile", HttpMethod.Delete, "api/admin/assignments/cat-user"),
             ("ListSyncErrors", HttpMethod.Delete, "api/admin/sync-errors"),
             ("GetPushReceipt", HttpMethod.Delete, $"api/sync/push/b1?deviceId={device}"),
+            ("GetSyncStatus", HttpMethod.Post, $"api/sync/status?deviceId={device}"),
+            ("ListDevices", HttpMethod.Post, "api/admin/devices"),
+            ("ResetDevice", HttpMethod.Get, $"api/admin/devices/{device}/reset"),
         })
         {
             cases.Add(new HostileCase(operation, "wrong method " + method, method, url, Expectation.Problem) { Authorization = Bearer(adminToken), Status = 404 });
