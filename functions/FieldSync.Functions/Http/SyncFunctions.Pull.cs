@@ -388,6 +388,13 @@ public sealed partial class SyncFunctions
         w.WriteBoolean("allowWifiOnlySync", profile.Settings.AllowWifiOnlySync);
         w.WriteBoolean("allowOnlineMode", profile.Settings.AllowOnlineMode);
         w.WriteBoolean("allowAdjustSyncFrequency", profile.Settings.AllowAdjustSyncFrequency);
+        // The tables the device may read live in online mode (GET /api/online/{table}); empty without online mode.
+        w.WriteStartArray("onlineTables");
+        foreach (var table in profile.Settings.AllowOnlineMode ? profile.Settings.OnlineTables : [])
+        {
+            w.WriteStringValue(table);
+        }
+        w.WriteEndArray();
         w.WriteNumber("largeSyncThreshold", profile.Settings.LargeSyncThreshold);
         w.WriteEndObject();
         w.WriteStartObject("tables");
