@@ -116,6 +116,9 @@ public partial class PushTests
         }
         Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(Body()), RequestGuard.MaxBodyBytes * 0.97, RequestGuard.MaxBodyBytes);
 
+        // The device's database exists before it pushes: a first sync afterwards would start a new database, which
+        // is never given the outcomes of batches pushed before it.
+        var first = await h.Pulls.PullAsync("tech1", new PullRequest("device-tech1", null, null, false, 1000), CancellationToken.None);
         await PushAsync(h, "tech1", "batch-1", 1, [.. changes]);
         await h.DrainAsync();
 
@@ -126,7 +129,7 @@ public partial class PushTests
         Assert.Equal(changes.Count, receipt.Outcomes.Count);
         Assert.All(receipt.Outcomes, o => Assert.Equal("Conflict", o.Reason));
         Assert.Equal(new string('é', 4000), receipt.Outcomes[0].Current!.Value.GetProperty("instructions").GetString());
-        var pull = await h.Pulls.PullAsync("tech1", new PullRequest("device-tech1", null, null, false, 1000, PushedSequence: 1), CancellationToken.None);
+        var pull = await h.Pulls.PullAsync("tech1", new PullRequest("device-tech1", first.Result!.Checkpoint, null, false, 1000, PushedSequence: 1), CancellationToken.None);
         Assert.Equal(changes.Count, Assert.Single(pull.Result!.PushOutcomes).Outcomes.Count);
     }
 
