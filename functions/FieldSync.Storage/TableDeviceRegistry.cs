@@ -50,18 +50,6 @@ public sealed class TableDeviceRegistry(TableServiceClient service, StorageOptio
         return (await GetAsync(deviceId, cancellationToken))!;
     }
 
-    public async Task TouchAsync(DeviceRegistration device, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await created.Value;
-        try
-        {
-            await table.UpdateEntityAsync(new TableEntity(device.DeviceId, Row) { ["LastPullOn"] = now, ["LastSeenOn"] = now }, new ETag(device.ETag), TableUpdateMode.Merge, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-        {
-        }
-    }
-
     public async Task<IReadOnlyList<DeviceRegistration>> ListByUserAsync(string userId, CancellationToken cancellationToken)
     {
         await created.Value;

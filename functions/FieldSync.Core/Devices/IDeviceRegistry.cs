@@ -8,9 +8,6 @@ public interface IDeviceRegistry
     /// <summary>Binds the device to the user if it is unbound; returns the binding that holds afterwards.</summary>
     Task<DeviceRegistration> BindAsync(string deviceId, string userId, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Records a pull; best effort, conditional on the ETag so a reset in between is not undone.</summary>
-    Task TouchAsync(DeviceRegistration device, DateTimeOffset now, CancellationToken cancellationToken);
-
     /// <summary>
     /// The devices bound to a user, from the user's index (a point range, never a scan). An index entry whose device
     /// is gone or belongs to someone else (a bind that lost a race, a crash before the device row) is deleted here.

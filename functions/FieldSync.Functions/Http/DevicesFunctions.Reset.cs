@@ -1,6 +1,5 @@
 using System.Text.Json;
 using FieldSync.Core.Devices;
-using FieldSync.Core.Records;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -14,24 +13,16 @@ public sealed partial class DevicesFunctions
     /// database). What it pushed before is still applied; see docs/sync-protocol.md "Reset".
     /// </summary>
     [Function(nameof(ResetDevice))]
-    public async Task<IActionResult> ResetDevice([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/devices/{deviceId}/reset")] HttpRequest req, string deviceId)
-    {
-        var (caller, denied) = await guard.AuthorizeAsync(req, AdminRoles);
-        if (caller is null)
+    public Task<IActionResult> ResetDevice([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/devices/{deviceId}/reset")] HttpRequest req, string deviceId)
+        => ForAdminAsync(req, deviceId, async (caller, cancellationToken) =>
         {
-            return denied!;
-        }
-        if (!RecordIds.IsValid(deviceId, out var error))
-        {
-            return Invalid("deviceId", "Invalid deviceId", error!);
-        }
-        var now = clock.GetUtcNow();
-        if (!await status.RequestResetAsync(deviceId, caller.UserId, now, req.HttpContext.RequestAborted))
-        {
-            return NotFound(deviceId);
-        }
-        DevicesLog.ResetRequested(logger, caller.UserId, deviceId);
-        var response = new DeviceResetResponse(deviceId, new DeviceReset(DeviceResetReasons.Admin, now, caller.UserId));
-        return new JsonWriterResult(StatusCodes.Status202Accepted, w => JsonSerializer.Serialize(w, response, DevicesJsonContext.Default.DeviceResetResponse));
-    }
+            var now = clock.GetUtcNow();
+            if (!await status.RequestResetAsync(deviceId, caller.UserId, now, cancellationToken))
+            {
+                return NotFound(deviceId);
+            }
+            DevicesLog.ResetRequested(logger, caller.UserId, deviceId);
+            var response = new DeviceResetResponse(deviceId, new DeviceReset(DeviceResetReasons.Admin, now, caller.UserId));
+            return new JsonWriterResult(StatusCodes.Status202Accepted, w => JsonSerializer.Serialize(w, response, DevicesJsonContext.Default.DeviceResetResponse));
+        });
 }

@@ -51,7 +51,15 @@ public sealed partial class DevicesFunctions(IDeviceRegistry devices, DeviceStat
 
     /// <summary>One device's status, as its technician sees it on the device.</summary>
     [Function(nameof(GetDevice))]
-    public async Task<IActionResult> GetDevice([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/devices/{deviceId}")] HttpRequest req, string deviceId)
+    public Task<IActionResult> GetDevice([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/devices/{deviceId}")] HttpRequest req, string deviceId)
+        => ForAdminAsync(req, deviceId, async (_, cancellationToken) =>
+            await status.GetAsync(deviceId, cancellationToken) is { } found ? Status(found) : NotFound(deviceId));
+
+    /// <summary>
+    /// The admin device operations' shared start: an admin caller and a device id safe for storage keys, then
+    /// <paramref name="run"/>.
+    /// </summary>
+    private async Task<IActionResult> ForAdminAsync(HttpRequest req, string deviceId, Func<Caller, CancellationToken, Task<IActionResult>> run)
     {
         var (caller, denied) = await guard.AuthorizeAsync(req, AdminRoles);
         if (caller is null)
@@ -62,8 +70,7 @@ public sealed partial class DevicesFunctions(IDeviceRegistry devices, DeviceStat
         {
             return Invalid("deviceId", "Invalid deviceId", error!);
         }
-        var found = await status.GetAsync(deviceId, req.HttpContext.RequestAborted);
-        return found is null ? NotFound(deviceId) : Status(found);
+        return await run(caller, req.HttpContext.RequestAborted);
     }
 
     private static (DeviceQuery? Query, IActionResult? Failure) ReadListQuery(IQueryCollection query)
