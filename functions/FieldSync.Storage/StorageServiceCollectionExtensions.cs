@@ -82,6 +82,7 @@ public static class StorageServiceCollectionExtensions
         });
         services.AddSingleton<IRecordStore, TableRecordStore>();
         services.AddSingleton<FieldSync.Core.Sync.IFeedStore, TableFeedStore>();
+        services.AddSingleton<FieldSync.Core.Sync.IScopeRetirements, TableScopeRetirements>();
         services.AddSingleton<FieldSync.Core.Sync.IProfileStore, TableProfileStore>();
         services.AddSingleton<FieldSync.Core.Devices.IDeviceRegistry, TableDeviceRegistry>();
         services.AddSingleton<FieldSync.Core.SyncErrors.ISyncErrorStore, TableSyncErrorStore>();

@@ -145,8 +145,9 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
 
         OfflineProfile? profile = userHead?.ProfileId is { } pid ? await profiles.GetRevisionAsync(pid, userHead.ProfileRevision, cancellationToken) : null;
         ScopeHead? sharedHead = null;
-        if (userHead is null || profile is null)
+        if (userHead is null || profile is null || userHead.State != ScopeState.Live)
         {
+            // Not built yet, or retired by the cleanup (the user had no device left): built (again) here.
             (profile, userHead, sharedHead) = await maintainer.EnsureScopesAsync(userId, cancellationToken, request.DeviceId);
         }
 

@@ -37,9 +37,11 @@ public static class TelemetryNames
         public const string TimeRelativeReevaluation = "FieldSync.TimeRelativeReevaluation";
         /// <summary>A write through the records API (dispatcher or admin), whose fan-out shares its operation_Id.</summary>
         public const string RecordWrite = "FieldSync.RecordWrite";
+        /// <summary>One run of a cleanup timer: devices removed, scopes retired, chunks deleted, batches purged, whether more remains.</summary>
+        public const string Cleanup = "FieldSync.Cleanup";
 
         public static readonly IReadOnlyList<string> All =
-            [Pull, PushAccepted, PushApplied, Conflict, SyncError, FanOut, ScopeEvaluation, TimerRun, PoisonMessage, Recovery, TimeRelativeReevaluation, RecordWrite];
+            [Pull, PushAccepted, PushApplied, Conflict, SyncError, FanOut, ScopeEvaluation, TimerRun, PoisonMessage, Recovery, TimeRelativeReevaluation, RecordWrite, Cleanup];
     }
 
     /// <summary>customDimensions keys (strings).</summary>
@@ -83,6 +85,10 @@ public static class TelemetryNames
         public const string Outcome = "Outcome";
         /// <summary>create / update / delete (records API writes).</summary>
         public const string Operation = "Operation";
+        /// <summary>Which cleanup timer ran: StaleDevices or ProcessedBatches (Cleanup.CleanupKinds).</summary>
+        public const string CleanupKind = "CleanupKind";
+        /// <summary>"true" when a cleanup run stopped at its bound and the next run continues.</summary>
+        public const string MoreRemains = "MoreRemains";
     }
 
     /// <summary>customMeasurements keys (numbers).</summary>
@@ -118,6 +124,16 @@ public static class TelemetryNames
         public const string ItemCount = "ItemCount";
         /// <summary>Time windows (column × interval) a time-relative run swept.</summary>
         public const string Windows = "Windows";
+        /// <summary>Stale devices a cleanup run removed.</summary>
+        public const string DevicesRemoved = "DevicesRemoved";
+        /// <summary>Stale devices a cleanup run kept (uploads not applied yet, or seen meanwhile).</summary>
+        public const string DevicesKept = "DevicesKept";
+        /// <summary>User scopes whose retirement a cleanup run finished.</summary>
+        public const string ScopesRetired = "ScopesRetired";
+        /// <summary>Chunks (one transaction of up to 99 rows each) of retiring scopes a cleanup run deleted.</summary>
+        public const string ChunksDeleted = "ChunksDeleted";
+        /// <summary>Processed inbox batches a cleanup run purged.</summary>
+        public const string BatchesPurged = "BatchesPurged";
     }
 
     /// <summary>customMetrics.name values (TelemetryClient.GetMetric: aggregated per minute, never sampled).</summary>
@@ -183,6 +199,15 @@ public static class TelemetryNames
     {
         public const string Records = "Records";
         public const string Whole = "Whole";
+    }
+
+    /// <summary>CleanupKind values: which cleanup timer ran.</summary>
+    public static class CleanupKinds
+    {
+        /// <summary>RemoveStaleDevices: stale devices removed, and the scopes of users left without a device retired.</summary>
+        public const string StaleDevices = "StaleDevices";
+        /// <summary>PurgeProcessedBatches: processed inbox batches past their retention purged.</summary>
+        public const string ProcessedBatches = "ProcessedBatches";
     }
 
     /// <summary>RecoveryKind values.</summary>
