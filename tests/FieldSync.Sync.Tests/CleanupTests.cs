@@ -236,6 +236,36 @@ public class CleanupTests
     }
 
     [Fact]
+    public async Task Comeback_PushBeforePullAfterRetirement_IsJudgedOnTheRebuiltScope()
+    {
+        await using var h = await WorldAsync();
+        var old = Device(h, "tech1");
+        await old.SyncAsync();
+        var version = old.VersionOf("workorder", "wo-0");
+        h.Clock.Advance(TimeSpan.FromDays(91));
+        await RunUntilDoneAsync(h);
+        Assert.Equal(ScopeState.Retired, (await h.Feed.GetHeadAsync(Tech1Scope, CancellationToken.None))!.State);
+
+        // The device comes back with a change made offline and pushes it before it pulls: the work order is the
+        // technician's through a booking, which only the rebuilt scope's members show.
+        var pushed = await h.Services.GetRequiredService<PushService>().PushAsync("tech1", new PushRequest("device-tech1", "b-back", 1,
+            [new PushChange { Action = ChangeAction.Update, Table = "workorder", Id = "wo-0", BaseVersion = version, Values = System.Text.Json.JsonDocument.Parse("""{"name":"WO-0 offline edit"}""").RootElement.Clone() }]),
+            CancellationToken.None);
+        Assert.Equal(PushFailure.None, pushed.Failure);
+        await h.DrainAsync();
+        var receipt = (await Inbox(h).GetBatchAsync("device-tech1", "b-back", CancellationToken.None))!;
+        Assert.Equal(ChangeStatus.Applied, Assert.Single(receipt.Outcomes).Status);
+        Assert.Equal(ScopeState.Live, (await h.Feed.GetHeadAsync(Tech1Scope, CancellationToken.None))!.State);
+
+        var back = await old.SyncAsync();
+        Assert.NotNull(back[0].Reset);
+        Assert.Equal("WO-0 offline edit", old.Tables["workorder"]["wo-0"].GetProperty("name").GetString());
+        var fresh = Device(h, "tech1", "device-tech1-new");
+        await fresh.SyncAsync();
+        AssertSameData(fresh, old);
+    }
+
+    [Fact]
     public async Task PurgeProcessedBatches_AfterRetention_PurgedAndWithinRetentionStillIdempotent()
     {
         await using var h = await WorldAsync();
