@@ -32,6 +32,16 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         service.GetTableClient(options.TablePrefix + TableNames.Scopes).CreateIfNotExistsAsync(),
         service.GetTableClient(options.TablePrefix + TableNames.Holders).CreateIfNotExistsAsync()));
 
+    /// <summary>The tables, for <see cref="TableScopeRetirements"/>, which works on the same partitions and rows.</summary>
+    internal TableClient FeedTable => feed;
+
+    internal TableClient ScopesTable => scopes;
+
+    internal TableClient HoldersTable => holders;
+
+    /// <summary>Completes once the three tables exist.</summary>
+    internal Task Created => created.Value;
+
     public async Task<ScopeHead?> GetHeadAsync(string scopeId, CancellationToken cancellationToken)
     {
         await created.Value;

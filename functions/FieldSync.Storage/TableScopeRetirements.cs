@@ -11,29 +11,25 @@ namespace FieldSync.Storage;
 /// partition of <c>&lt;prefix&gt;feed</c>; its reverse-index entries are rows of <c>&lt;prefix&gt;holders</c>. The head
 /// carries <c>State</c> (<c>retiring</c>, <c>retired</c>), which no commit writes, so a rebuilt scope is live again.
 /// </summary>
-public sealed class TableScopeRetirements(TableServiceClient service, StorageOptions options) : IScopeRetirements
+public sealed class TableScopeRetirements(TableFeedStore store) : IScopeRetirements
 {
     private const string Head = "head";
     private const string Retiring = "retiring";
     private const int Parallelism = 8;
 
-    private readonly TableClient feed = service.GetTableClient(options.TablePrefix + TableNames.Feed);
-    private readonly TableClient scopes = service.GetTableClient(options.TablePrefix + TableNames.Scopes);
-    private readonly TableClient holders = service.GetTableClient(options.TablePrefix + TableNames.Holders);
-    private readonly CreateOnce created = new(() => Task.WhenAll(
-        service.GetTableClient(options.TablePrefix + TableNames.Feed).CreateIfNotExistsAsync(),
-        service.GetTableClient(options.TablePrefix + TableNames.Scopes).CreateIfNotExistsAsync(),
-        service.GetTableClient(options.TablePrefix + TableNames.Holders).CreateIfNotExistsAsync()));
+    private readonly TableClient feed = store.FeedTable;
+    private readonly TableClient scopes = store.ScopesTable;
+    private readonly TableClient holders = store.HoldersTable;
 
     public async Task EnlistAsync(string scopeId, CancellationToken cancellationToken)
     {
-        await created.Value;
+        await store.Created;
         await scopes.UpsertEntityAsync(new TableEntity(Retiring, TableFeedStore.RegistrationKey(scopeId)) { ["ScopeId"] = scopeId }, TableUpdateMode.Replace, cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> ListAsync(int max, CancellationToken cancellationToken)
     {
-        await created.Value;
+        await store.Created;
         var list = new List<string>();
         await foreach (var page in scopes.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Retiring}"), Math.Min(max, 1000), ["ScopeId"], cancellationToken).AsPages())
         {
@@ -45,13 +41,13 @@ public sealed class TableScopeRetirements(TableServiceClient service, StorageOpt
 
     public async Task DelistAsync(string scopeId, CancellationToken cancellationToken)
     {
-        await created.Value;
+        await store.Created;
         await DeleteQuietlyAsync(scopes, Retiring, TableFeedStore.RegistrationKey(scopeId), ETag.All, cancellationToken);
     }
 
     public async Task<bool> BeginAsync(ScopeHead head, CancellationToken cancellationToken)
     {
-        await created.Value;
+        await store.Created;
         // One seq above every op the scope ever had: every bucket's last seq and floor move there, so any checkpoint of the
         // old log is below the floor (it must start over) and a rebuild's ops come after it.
         var reserved = head.Seq + 1;
@@ -72,7 +68,7 @@ public sealed class TableScopeRetirements(TableServiceClient service, StorageOpt
 
     public async Task<RetirementStep> DeleteChunkAsync(ScopeHead head, int maxRows, CancellationToken cancellationToken)
     {
-        await created.Value;
+        await store.Created;
         if (head.State != ScopeState.Retiring)
         {
             return new RetirementStep(0, head.State == ScopeState.Retired, head);
@@ -108,7 +104,7 @@ public sealed class TableScopeRetirements(TableServiceClient service, StorageOpt
 
     public async Task<bool> UnindexAsync(ScopeHead head, IReadOnlyCollection<RecordKey> keys, CancellationToken cancellationToken)
     {
-        await created.Value;
+        await store.Created;
         if (keys.Count == 0 || !ScopeIds.IsUserScope(head.ScopeId))
         {
             return true;
@@ -137,7 +133,7 @@ public sealed class TableScopeRetirements(TableServiceClient service, StorageOpt
 
     public async Task<bool> MarkRegistrationRetiredAsync(string scopeId, CancellationToken cancellationToken)
     {
-        await created.Value;
+        await store.Created;
         var key = TableFeedStore.RegistrationKey(scopeId);
         var registration = await scopes.GetEntityIfExistsAsync<TableEntity>(TableFeedStore.AllScopes, key, cancellationToken: cancellationToken);
         var head = await feed.GetEntityIfExistsAsync<TableEntity>(scopeId, Head, ["State"], cancellationToken);

@@ -86,7 +86,7 @@ public class CleanupStorageTests(AzuriteFixture azurite)
     {
         var (service, options) = NewStorage();
         var feed = new TableFeedStore(service, options);
-        var retirements = new TableScopeRetirements(service, options);
+        var retirements = new TableScopeRetirements(feed);
         var evaluation = new ScopeEvaluation("p", "r1", "resource-1", Noon);
         MemberChange Put(string id) => new("workorder", id, FeedOpKind.Put, 1, "{}", new Dictionary<string, string>(), null);
         Assert.True(await feed.CommitAsync("u|tech1", null, evaluation, [Put("wo-1"), Put("wo-2")], Noon, None));

@@ -38,6 +38,11 @@ public class CleanupTests
         return h;
     }
 
+    /// <summary>A pushed update of work order wo-0's name.</summary>
+    private static PushChange EditWorkOrder(string name, long baseVersion = 1)
+        => new() { Action = ChangeAction.Update, Table = "workorder", Id = "wo-0", BaseVersion = baseVersion,
+            Values = System.Text.Json.JsonDocument.Parse($$"""{"name":"{{name}}"}""").RootElement.Clone() };
+
     private static DeviceCleanup Cleanup(SyncHarness h) => h.Services.GetRequiredService<DeviceCleanup>();
 
     private static IDeviceRegistry Registry(SyncHarness h) => h.Services.GetRequiredService<IDeviceRegistry>();
@@ -131,7 +136,7 @@ public class CleanupTests
         h.Clock.Advance(TimeSpan.FromDays(91));
         // A batch waits in the inbox (not drained) while the device's record says it was last seen 91 days ago.
         var pushed = await h.Services.GetRequiredService<PushService>().PushAsync("tech1", new PushRequest("device-tech1", "b-1", 1,
-            [new PushChange { Action = ChangeAction.Update, Table = "workorder", Id = "wo-0", BaseVersion = 1, Values = System.Text.Json.JsonDocument.Parse("""{"name":"WO-0 edited"}""").RootElement.Clone() }]),
+            [EditWorkOrder("WO-0 edited")]),
             CancellationToken.None);
         Assert.Equal(PushFailure.None, pushed.Failure);
         var record = (await Registry(h).GetAsync("device-tech1", CancellationToken.None))!;
@@ -249,7 +254,7 @@ public class CleanupTests
         // The device comes back with a change made offline and pushes it before it pulls: the work order is the
         // technician's through a booking, which only the rebuilt scope's members show.
         var pushed = await h.Services.GetRequiredService<PushService>().PushAsync("tech1", new PushRequest("device-tech1", "b-back", 1,
-            [new PushChange { Action = ChangeAction.Update, Table = "workorder", Id = "wo-0", BaseVersion = version, Values = System.Text.Json.JsonDocument.Parse("""{"name":"WO-0 offline edit"}""").RootElement.Clone() }]),
+            [EditWorkOrder("WO-0 offline edit", version)]),
             CancellationToken.None);
         Assert.Equal(PushFailure.None, pushed.Failure);
         await h.DrainAsync();
@@ -273,7 +278,7 @@ public class CleanupTests
         await device.SyncAsync();
         var pushes = h.Services.GetRequiredService<PushService>();
         PushRequest Batch(string id, long sequence, string name) => new("device-tech1", id, sequence,
-            [new PushChange { Action = ChangeAction.Update, Table = "workorder", Id = "wo-0", BaseVersion = 1, Values = System.Text.Json.JsonDocument.Parse($$"""{"name":"{{name}}"}""").RootElement.Clone() }]);
+            [EditWorkOrder(name)]);
         var first = await pushes.PushAsync("tech1", Batch("b-1", 1, "one"), CancellationToken.None);
         Assert.Equal(PushFailure.None, first.Failure);
         await h.DrainAsync();

@@ -13,19 +13,18 @@ public sealed class CleanupTimerFunctions(DeviceCleanup devices, BatchPurge batc
     /// </summary>
     [Function(nameof(RemoveStaleDevices))]
     public Task RemoveStaleDevices([TimerTrigger("0 10 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
-        => FunctionRuns.TimerAsync(telemetry, nameof(RemoveStaleDevices), async () =>
-        {
-            var report = await devices.RemoveStaleAsync(cancellationToken);
-            telemetry.Track(report.ToEvent());
-            return report.Items;
-        });
+        => RunAsync(nameof(RemoveStaleDevices), () => devices.RemoveStaleAsync(cancellationToken));
 
     /// <summary>Hourly: purges processed inbox batches accepted before <c>FieldSync:Push:InboxRetentionDays</c>, from the by-day index.</summary>
     [Function(nameof(PurgeProcessedBatches))]
     public Task PurgeProcessedBatches([TimerTrigger("0 50 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
-        => FunctionRuns.TimerAsync(telemetry, nameof(PurgeProcessedBatches), async () =>
+        => RunAsync(nameof(PurgeProcessedBatches), () => batches.PurgeAsync(cancellationToken));
+
+    /// <summary>A cleanup run: its FieldSync.Cleanup event, inside the TimerRun every timer reports.</summary>
+    private Task<int> RunAsync(string timerName, Func<Task<CleanupReport>> work)
+        => FunctionRuns.TimerAsync(telemetry, timerName, async () =>
         {
-            var report = await batches.PurgeAsync(cancellationToken);
+            var report = await work();
             telemetry.Track(report.ToEvent());
             return report.Items;
         });
