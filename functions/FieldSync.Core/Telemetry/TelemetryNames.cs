@@ -37,9 +37,11 @@ public static class TelemetryNames
         public const string TimeRelativeReevaluation = "FieldSync.TimeRelativeReevaluation";
         /// <summary>A write through the records API (dispatcher or admin), whose fan-out shares its operation_Id.</summary>
         public const string RecordWrite = "FieldSync.RecordWrite";
+        /// <summary>One online-mode read (a query page or a single record), whatever its outcome; a scenario end like the pull.</summary>
+        public const string OnlineRead = "FieldSync.OnlineRead";
 
         public static readonly IReadOnlyList<string> All =
-            [Pull, PushAccepted, PushApplied, Conflict, SyncError, FanOut, ScopeEvaluation, TimerRun, PoisonMessage, Recovery, TimeRelativeReevaluation, RecordWrite];
+            [Pull, PushAccepted, PushApplied, Conflict, SyncError, FanOut, ScopeEvaluation, TimerRun, PoisonMessage, Recovery, TimeRelativeReevaluation, RecordWrite, OnlineRead];
     }
 
     /// <summary>customDimensions keys (strings).</summary>
@@ -83,6 +85,8 @@ public static class TelemetryNames
         public const string Outcome = "Outcome";
         /// <summary>create / update / delete (records API writes).</summary>
         public const string Operation = "Operation";
+        /// <summary>How an online read found its rows: PointRead, IndexRange or Scan (<c>OnlinePlanKind</c>).</summary>
+        public const string OnlinePlan = "OnlinePlan";
     }
 
     /// <summary>customMeasurements keys (numbers).</summary>
@@ -118,6 +122,8 @@ public static class TelemetryNames
         public const string ItemCount = "ItemCount";
         /// <summary>Time windows (column × interval) a time-relative run swept.</summary>
         public const string Windows = "Windows";
+        /// <summary>Rows an online query read to find its page (scan rows or index candidates): its storage bound at work.</summary>
+        public const string RowsExamined = "RowsExamined";
     }
 
     /// <summary>customMetrics.name values (TelemetryClient.GetMetric: aggregated per minute, never sampled).</summary>
