@@ -36,6 +36,7 @@ var queries = {
   'queue-length-over-time.kql': loadTextContent('../monitoring/queries/queue-length-over-time.kql')
   'poison-messages.kql': loadTextContent('../monitoring/queries/poison-messages.kql')
   'telemetry-sources.kql': loadTextContent('../monitoring/queries/telemetry-sources.kql')
+  'online-reads.kql': loadTextContent('../monitoring/queries/online-reads.kql')
   'cleanup-runs.kql': loadTextContent('../monitoring/queries/cleanup-runs.kql')
 }
 

@@ -255,6 +255,58 @@ public sealed class TelemetryTests(TelemetryFixture telemetry) : IClassFixture<T
     }
 
     [Fact]
+    public async Task OnlineReads_AreReportedWithTheirPlanRowsAndCost_AndARefusalWithItsFailureType()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        using var refusedTech = telemetry.As("online-refused-" + suffix, Roles.Technician);
+        using (var refused = await refusedTech.GetAsync(new Uri("api/online/contact", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode); // the default profile does not allow online mode
+        }
+        var failure = (await EventsAsync(TelemetryNames.Events.OnlineRead, e => Tag(e, "ai.user.id") == "online-refused-" + suffix)).Single();
+        Assert.Equal(TelemetryNames.ScenarioResults.Failure, Dimension(failure, TelemetryNames.Dimensions.ScenarioResult));
+        Assert.Equal("forbidden", Dimension(failure, TelemetryNames.Dimensions.ErrorCode));
+        Assert.Equal(TelemetryNames.FailureTypes.AccessError, Dimension(failure, TelemetryNames.Dimensions.FailureType));
+        Assert.Equal("contact", Dimension(failure, TelemetryNames.Dimensions.EntityName));
+
+        var profile = "online-telemetry-" + suffix;
+        var user = "online-tech-" + suffix;
+        using (var admin = telemetry.As("admin-" + suffix, Roles.Admin))
+        {
+            using var put = await admin.PutAsync(new Uri("api/admin/profiles/" + profile, UriKind.Relative), Http.JsonBody($$"""
+                { "id": "{{profile}}", "name": "Online telemetry", "settings": { "allowOnlineMode": true, "onlineTables": ["contact"] },
+                  "tables": { "bookableresourcebooking": { "download": "filter", "filter": "resource eq @currentResource", "syncIntervalMinutes": 5 } } }
+                """));
+            Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
+            using var assign = await admin.PutAsync(new Uri("api/admin/assignments/" + user, UriKind.Relative), Http.JsonBody($$"""{ "profileId": "{{profile}}" }"""));
+            Assert.True(assign.StatusCode == HttpStatusCode.OK, await assign.Content.ReadAsStringAsync());
+        }
+        using (var dispatcher = telemetry.As("dispatcher1", Roles.Dispatcher))
+        {
+            foreach (var i in Enumerable.Range(0, 3))
+            {
+                using var created = await dispatcher.PostAsync(new Uri("api/records/contact", UriKind.Relative),
+                    Http.JsonBody($$"""{ "id": "ot-{{suffix}}-{{i}}", "fullname": "Online {{i}}", "lastname": "Telemetry" }"""));
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            }
+        }
+        using var tech = telemetry.As(user, Roles.Technician);
+        using (var page = await tech.GetAsync(new Uri("api/online/contact?$top=2", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+        var read = (await EventsAsync(TelemetryNames.Events.OnlineRead, e => Tag(e, "ai.user.id") == user)).Single();
+        Assert.Equal(TelemetryNames.ScenarioResults.Success, Dimension(read, TelemetryNames.Dimensions.ScenarioResult));
+        Assert.Equal("ScenarioEnd", Dimension(read, TelemetryNames.Dimensions.EventName));
+        Assert.Equal(nameof(FieldSync.Core.Online.OnlinePlanKind.Scan), Dimension(read, TelemetryNames.Dimensions.OnlinePlan));
+        Assert.Equal("contact", Dimension(read, TelemetryNames.Dimensions.EntityName));
+        Assert.Equal(2, Measurement(read, TelemetryNames.Measurements.RecordCount)); // $top=2 of at least 3 contacts
+        Assert.True(Measurement(read, TelemetryNames.Measurements.RowsExamined) >= 2);
+        Assert.InRange(Measurement(read, TelemetryNames.Measurements.StorageTransactions), 1, 4); // a scan page: at most 2 requests, plus the profile
+        Assert.Equal("true", Dimension(read, TelemetryNames.Dimensions.HasMore));
+    }
+
+    [Fact]
     public async Task TelemetryOff_AtRunTime_NothingIsUploaded()
     {
         var (user, device, _, _) = await TechnicianWithWorkOrderAsync();

@@ -37,11 +37,13 @@ public static class TelemetryNames
         public const string TimeRelativeReevaluation = "FieldSync.TimeRelativeReevaluation";
         /// <summary>A write through the records API (dispatcher or admin), whose fan-out shares its operation_Id.</summary>
         public const string RecordWrite = "FieldSync.RecordWrite";
+        /// <summary>One online-mode read (a query page or a single record), whatever its outcome; a scenario end like the pull.</summary>
+        public const string OnlineRead = "FieldSync.OnlineRead";
         /// <summary>One run of a cleanup timer: devices removed, scopes retired, chunks deleted, batches purged, whether more remains.</summary>
         public const string Cleanup = "FieldSync.Cleanup";
 
         public static readonly IReadOnlyList<string> All =
-            [Pull, PushAccepted, PushApplied, Conflict, SyncError, FanOut, ScopeEvaluation, TimerRun, PoisonMessage, Recovery, TimeRelativeReevaluation, RecordWrite, Cleanup];
+            [Pull, PushAccepted, PushApplied, Conflict, SyncError, FanOut, ScopeEvaluation, TimerRun, PoisonMessage, Recovery, TimeRelativeReevaluation, RecordWrite, OnlineRead, Cleanup];
     }
 
     /// <summary>customDimensions keys (strings).</summary>
@@ -85,6 +87,8 @@ public static class TelemetryNames
         public const string Outcome = "Outcome";
         /// <summary>create / update / delete (records API writes).</summary>
         public const string Operation = "Operation";
+        /// <summary>How an online read found its rows: PointRead, IndexRange or Scan (<c>OnlinePlanKind</c>).</summary>
+        public const string OnlinePlan = "OnlinePlan";
         /// <summary>Which cleanup timer ran: StaleDevices or ProcessedBatches (Cleanup.CleanupKinds).</summary>
         public const string CleanupKind = "CleanupKind";
         /// <summary>"true" when a cleanup run stopped at its bound and the next run continues.</summary>
@@ -124,6 +128,8 @@ public static class TelemetryNames
         public const string ItemCount = "ItemCount";
         /// <summary>Time windows (column × interval) a time-relative run swept.</summary>
         public const string Windows = "Windows";
+        /// <summary>Rows an online query read to find its page (scan rows or index candidates): its storage bound at work.</summary>
+        public const string RowsExamined = "RowsExamined";
         /// <summary>Stale devices a cleanup run removed.</summary>
         public const string DevicesRemoved = "DevicesRemoved";
         /// <summary>Stale devices a cleanup run kept (uploads not applied yet, or seen meanwhile).</summary>

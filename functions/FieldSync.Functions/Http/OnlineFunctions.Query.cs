@@ -12,36 +12,32 @@ public sealed partial class OnlineFunctions
     /// indexed column), <c>$top</c>, paged by continuation; each page bounded in storage work.
     /// </summary>
     [Function(nameof(QueryOnline))]
-    public async Task<IActionResult> QueryOnline(
+    public Task<IActionResult> QueryOnline(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "online/{table}")] HttpRequest req, string table)
-    {
-        var (caller, denied) = await guard.AuthorizeAsync(req, OnlineRoles);
-        if (caller is null)
+        => ReportedAsync(req, table, async caller =>
         {
-            return denied!;
-        }
-        var result = await reader.QueryAsync(caller.UserId, table, Parameters(req), req.HttpContext.RequestAborted);
-        if (result.Page is not { } page)
-        {
-            LogRefused(table, caller.UserId, result.Outcome);
-            return Failure(result);
-        }
-        LogQuery(table, caller.UserId, page.Records.Count, page.Examined, result.Plan!.ToString(), page.Continuation is not null);
-        return new JsonWriterResult(StatusCodes.Status200OK, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("value");
-            foreach (var record in page.Records)
+            var result = await reader.QueryAsync(caller.UserId, table, Parameters(req), req.HttpContext.RequestAborted);
+            if (result.Page is not { } page)
             {
-                RecordJson.Write(w, record);
+                LogRefused(table, caller.UserId, result.Outcome);
+                return (Failure(result), result);
             }
-            w.WriteEndArray();
-            if (page.Continuation is not null)
+            LogQuery(table, caller.UserId, page.Records.Count, page.Examined, result.Plan!.ToString(), page.Continuation is not null);
+            return (new JsonWriterResult(StatusCodes.Status200OK, w =>
             {
-                w.WriteString("continuation", page.Continuation);
-            }
-            w.WriteEndObject();
-        })
-        { Compress = true };
-    }
+                w.WriteStartObject();
+                w.WriteStartArray("value");
+                foreach (var record in page.Records)
+                {
+                    RecordJson.Write(w, record);
+                }
+                w.WriteEndArray();
+                if (page.Continuation is not null)
+                {
+                    w.WriteString("continuation", page.Continuation);
+                }
+                w.WriteEndObject();
+            })
+            { Compress = true }, result);
+        });
 }

@@ -9,22 +9,18 @@ public sealed partial class OnlineFunctions
 {
     /// <summary>One live record of a table the profile opens to online mode, held offline or not; otherwise "Record Not Found".</summary>
     [Function(nameof(ReadOnline))]
-    public async Task<IActionResult> ReadOnline(
+    public Task<IActionResult> ReadOnline(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "online/{table}/{id}")] HttpRequest req, string table, string id)
-    {
-        var (caller, denied) = await guard.AuthorizeAsync(req, OnlineRoles);
-        if (caller is null)
+        => ReportedAsync(req, table, async caller =>
         {
-            return denied!;
-        }
-        var result = await reader.ReadAsync(caller.UserId, table, id, Parameters(req), req.HttpContext.RequestAborted);
-        if (result.Record is not { } record)
-        {
-            LogRefused(table, caller.UserId, result.Outcome);
-            return Failure(result);
-        }
-        var response = new JsonWriterResult(StatusCodes.Status200OK, w => RecordJson.Write(w, record)) { Compress = true };
-        response.Headers["ETag"] = ETags.Format(record.Version);
-        return response;
-    }
+            var result = await reader.ReadAsync(caller.UserId, table, id, Parameters(req), req.HttpContext.RequestAborted);
+            if (result.Record is not { } record)
+            {
+                LogRefused(table, caller.UserId, result.Outcome);
+                return (Failure(result), result);
+            }
+            var response = new JsonWriterResult(StatusCodes.Status200OK, w => RecordJson.Write(w, record)) { Compress = true };
+            response.Headers["ETag"] = ETags.Format(record.Version);
+            return (response, result);
+        });
 }
