@@ -81,6 +81,16 @@ param sharedScopeReplicas int = 1
 @maxValue(3650)
 param syncErrorRetentionDays int = 30
 
+@description('Days a device may go unseen before the hourly cleanup removes it (FieldSync__Devices__StaleAfterDays).')
+@minValue(1)
+@maxValue(3650)
+param staleDeviceDays int = 90
+
+@description('Days processed push batches stay in the device inboxes, re-sent batch ids answering with their receipt, before the hourly purge (FieldSync__Push__InboxRetentionDays).')
+@minValue(1)
+@maxValue(3650)
+param inboxRetentionDays int = 30
+
 @description('Days Log Analytics keeps telemetry.')
 @minValue(30)
 @maxValue(730)
@@ -260,6 +270,8 @@ module functionApp 'modules/functionapp.bicep' = {
     conflictDetection: conflictDetection
     sharedScopeReplicas: sharedScopeReplicas
     syncErrorRetentionDays: syncErrorRetentionDays
+    staleDeviceDays: staleDeviceDays
+    inboxRetentionDays: inboxRetentionDays
     tablePrefix: tablePrefix
   }
 }

@@ -29,6 +29,8 @@ public static class AppSettingNames
         .. Bound<SyncOptions>(SyncOptions.SectionName),
         .. Bound<StorageOptions>(StorageServiceCollectionExtensions.SectionName),
         .. Bound<FieldSync.Core.Telemetry.TelemetryOptions>(FieldSync.Core.Telemetry.TelemetryOptions.SectionName),
+        .. Bound<FieldSync.Core.Devices.DeviceCleanupOptions>(FieldSync.Core.Devices.DeviceCleanupOptions.SectionName),
+        .. Bound<FieldSync.Core.Push.InboxRetentionOptions>(FieldSync.Core.Push.InboxRetentionOptions.SectionName),
         AppSetting(SyncErrorTimerFunctions.RetentionDaysSetting),
         AppSetting(ServiceRegistration.SchemaPathSetting),
     ];
@@ -50,6 +52,8 @@ public static class AppSettingNames
         AppSetting($"{SyncOptions.SectionName}:{nameof(SyncOptions.ConflictDetection)}"),
         AppSetting($"{SyncOptions.SectionName}:{nameof(SyncOptions.SharedScopeReplicas)}"),
         AppSetting(SyncErrorTimerFunctions.RetentionDaysSetting),
+        AppSetting($"{FieldSync.Core.Devices.DeviceCleanupOptions.SectionName}:{nameof(FieldSync.Core.Devices.DeviceCleanupOptions.StaleAfterDays)}"),
+        AppSetting($"{FieldSync.Core.Push.InboxRetentionOptions.SectionName}:{nameof(FieldSync.Core.Push.InboxRetentionOptions.InboxRetentionDays)}"),
         AppSetting($"{StorageServiceCollectionExtensions.SectionName}:{nameof(StorageOptions.TablePrefix)}"),
     ];
 

@@ -39,6 +39,10 @@ public static class ServiceRegistration
         // Read on every batch, so a changed environment default applies from the next batch processed.
         services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
+        // Read on every cleanup run, so a changed retention or bound applies from the next run.
+        services.AddOptions<FieldSync.Core.Devices.DeviceCleanupOptions>().Bind(configuration.GetSection(FieldSync.Core.Devices.DeviceCleanupOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FieldSync.Core.Push.InboxRetentionOptions>().Bind(configuration.GetSection(FieldSync.Core.Push.InboxRetentionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // Application Insights when AddFieldSyncTelemetry was called first; otherwise telemetry goes nowhere.
         services.TryAddSingleton<ISyncTelemetry>(NullSyncTelemetry.Instance);
@@ -55,6 +59,9 @@ public static class ServiceRegistration
         services.AddSingleton<FieldSync.Core.Push.PushService>();
         services.AddSingleton<FieldSync.Core.Push.PushApplier>();
         services.AddSingleton<FieldSync.Core.Online.OnlineReader>();
+        services.AddSingleton<ScopeRetirement>();
+        services.AddSingleton<FieldSync.Core.Cleanup.DeviceCleanup>();
+        services.AddSingleton<FieldSync.Core.Cleanup.BatchPurge>();
         return services;
     }
 

@@ -81,7 +81,9 @@ public static class StorageServiceCollectionExtensions
                 : new QueueServiceClient(options.QueueServiceUri, credential, queueOptions);
         });
         services.AddSingleton<IRecordStore, TableRecordStore>();
-        services.AddSingleton<FieldSync.Core.Sync.IFeedStore, TableFeedStore>();
+        services.AddSingleton<TableFeedStore>();
+        services.AddSingleton<FieldSync.Core.Sync.IFeedStore>(sp => sp.GetRequiredService<TableFeedStore>());
+        services.AddSingleton<FieldSync.Core.Sync.IScopeRetirements, TableScopeRetirements>();
         services.AddSingleton<FieldSync.Core.Sync.IProfileStore, TableProfileStore>();
         services.AddSingleton<FieldSync.Core.Devices.IDeviceRegistry, TableDeviceRegistry>();
         services.AddSingleton<FieldSync.Core.SyncErrors.ISyncErrorStore, TableSyncErrorStore>();

@@ -320,6 +320,41 @@ public sealed class TableDeviceRegistry(TableServiceClient service, StorageOptio
         return tables;
     }
 
+    /// <summary>The stale-device removal's cursor: a partition no device id can name (ids never contain <c>|</c>), and a row that is not <c>device</c>, so listings never see it.</summary>
+    private const string CursorPartition = "cleanup|cursor";
+    private const string CursorRow = "cursor";
+
+    public async Task<DeviceCleanupCursor?> GetCleanupCursorAsync(CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var entity = await table.GetEntityIfExistsAsync<TableEntity>(CursorPartition, CursorRow, cancellationToken: cancellationToken);
+        return entity.HasValue && entity.Value!.GetDateTimeOffset("StaleSince") is { } since
+            ? new DeviceCleanupCursor(since, Text(entity.Value, "Continuation")) { ETag = entity.Value.ETag.ToString() }
+            : null;
+    }
+
+    public async Task<bool> TrySetCleanupCursorAsync(DeviceCleanupCursor position, DeviceCleanupCursor? expected, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var entity = new TableEntity(CursorPartition, CursorRow) { ["StaleSince"] = position.StaleSince, ["Continuation"] = position.Continuation ?? "" };
+        try
+        {
+            if (expected?.ETag is null)
+            {
+                await table.AddEntityAsync(entity, cancellationToken);
+            }
+            else
+            {
+                await table.UpdateEntityAsync(entity, new ETag(expected.ETag), TableUpdateMode.Replace, cancellationToken);
+            }
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
+        {
+            return false;
+        }
+    }
+
     private static string? Text(TableEntity entity, string name) => entity.GetString(name) is { Length: > 0 } text ? text : null;
 
     private static string EncodeContinuation(string token, string fingerprint)

@@ -32,6 +32,16 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         service.GetTableClient(options.TablePrefix + TableNames.Scopes).CreateIfNotExistsAsync(),
         service.GetTableClient(options.TablePrefix + TableNames.Holders).CreateIfNotExistsAsync()));
 
+    /// <summary>The tables, for <see cref="TableScopeRetirements"/>, which works on the same partitions and rows.</summary>
+    internal TableClient FeedTable => feed;
+
+    internal TableClient ScopesTable => scopes;
+
+    internal TableClient HoldersTable => holders;
+
+    /// <summary>Completes once the three tables exist.</summary>
+    internal Task Created => created.Value;
+
     public async Task<ScopeHead?> GetHeadAsync(string scopeId, CancellationToken cancellationToken)
     {
         await created.Value;
@@ -205,7 +215,7 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         return list;
     }
 
-    private static string HolderPartition(string table, string id) => $"{table}|{id}";
+    internal static string HolderPartition(string table, string id) => $"{table}|{id}";
 
     public async Task<FeedPage> ReadOpsAsync(string scopeId, string table, long afterSeq, int max, CancellationToken cancellationToken)
     {
@@ -238,9 +248,9 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var head = await GetHeadAsync(scopeId, cancellationToken);
-            if (head is null)
+            if (head is not { State: ScopeState.Live })
             {
-                return 0;
+                return 0; // none, or being retired: replacing that head would bring the scope back
             }
             // The ops' key range, with only the columns needed; which are expired removes is decided here.
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scopeId} and RowKey ge {"o|"} and RowKey lt {"o}"}");
@@ -294,12 +304,12 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
     }
 
     /// <summary>Registrations live in three partitions of the scopes table: every scope, each profile's scopes, and those being built.</summary>
-    private const string AllScopes = "scope";
+    internal const string AllScopes = "scope";
     private const string Building = "building";
 
     private static string ProfileScopes(string profileId) => "p|" + profileId;
 
-    private static string RegistrationKey(string scopeId) => scopeId.Replace('|', '~');
+    internal static string RegistrationKey(string scopeId) => scopeId.Replace('|', '~');
 
     public async Task RegisterScopeAsync(ScopeRegistration registration, CancellationToken cancellationToken)
     {
@@ -414,7 +424,7 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
     }
 
     private static ScopeRegistration ToRegistration(TableEntity e)
-        => new(e.GetString("ScopeId"), e.GetString("ProfileId"), e.GetString("UserId"), e.GetBoolean("Building") == true);
+        => new(e.GetString("ScopeId"), e.GetString("ProfileId"), e.GetString("UserId"), e.GetBoolean("Building") == true, e.GetBoolean("Retired") == true);
 
     private static string MemberKey(string table, string id) => $"m|{table}|{id}";
 
@@ -453,7 +463,7 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         return entity;
     }
 
-    private static TableEntity HeadEntity(string scopeId, long seq, ScopeEvaluation evaluation, IReadOnlyDictionary<string, BucketState> buckets)
+    internal static TableEntity HeadEntity(string scopeId, long seq, ScopeEvaluation evaluation, IReadOnlyDictionary<string, BucketState> buckets)
     {
         var entity = new TableEntity(scopeId, Head)
         {
@@ -473,7 +483,7 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         return entity;
     }
 
-    private static ScopeHead ToHead(TableEntity entity)
+    internal static ScopeHead ToHead(TableEntity entity)
     {
         var buckets = new Dictionary<string, BucketState>(StringComparer.Ordinal);
         foreach (var key in entity.Keys)
@@ -486,7 +496,16 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
             }
         }
         return new ScopeHead(entity.PartitionKey, entity.GetInt64("Seq") ?? 0, entity.GetString("ProfileId"), entity.GetString("ProfileRevision"), entity.GetString("ResourceId"),
-            entity.GetDateTimeOffset("EvaluatedOn"), buckets, entity.ETag.ToString());
+            entity.GetDateTimeOffset("EvaluatedOn"), buckets, entity.ETag.ToString())
+        {
+            // Written only by the retirement (TableScopeRetirements); a commit replaces the head without it, so a rebuilt scope is live.
+            State = entity.GetString("State") switch
+            {
+                "retiring" => ScopeState.Retiring,
+                "retired" => ScopeState.Retired,
+                _ => ScopeState.Live,
+            },
+        };
     }
 
     private static Member ToMember(TableEntity entity)

@@ -52,9 +52,13 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
             var existing = await GetBatchAsync(batch.DeviceId, batch.BatchId, cancellationToken);
             return existing is not null ? (AcceptResult.Duplicate, existing) : (AcceptResult.SequenceNotIncreasing, null);
         }
-        // Listed as waiting before the batch exists, so the sweeper can never miss a stored batch.
-        await pending.UpsertEntityAsync(new TableEntity(PendingPartition, batch.DeviceId) { ["Since"] = batch.AcceptedOn, ["Sequence"] = batch.Sequence },
-            TableUpdateMode.Replace, cancellationToken);
+        // Listed as waiting before the batch exists, so the sweeper can never miss a stored batch; and in the by-day index
+        // before it exists, so the purge can never miss one (an entry whose batch was never stored is simply dropped).
+        await Task.WhenAll(
+            pending.UpsertEntityAsync(new TableEntity(PendingPartition, batch.DeviceId) { ["Since"] = batch.AcceptedOn, ["Sequence"] = batch.Sequence },
+                TableUpdateMode.Replace, cancellationToken),
+            table.UpsertEntityAsync(new TableEntity(PurgeDay(batch.AcceptedOn), PurgeKey(batch.DeviceId, batch.Sequence)) { ["BatchId"] = batch.BatchId },
+                TableUpdateMode.Replace, cancellationToken));
         // Merge, not replace: the head also carries the apply lease, which accepting must not disturb.
         var headEntity = HeadEntity(head.Accepting(batch));
         var (batchEntity, parts) = BatchEntities(batch);
@@ -72,8 +76,9 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
             await table.SubmitTransactionAsync(actions, cancellationToken);
             return (AcceptResult.Accepted, batch); // exactly what was written: no need to read it back
         }
-        catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
+        catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
         {
+            // 404: the head was deleted meanwhile (the cleanup removed this device's idle inbox): start over from no head.
             var existing = await GetBatchAsync(batch.DeviceId, batch.BatchId, cancellationToken);
             return existing is not null ? (AcceptResult.Duplicate, existing) : (AcceptResult.Contended, null);
         }
@@ -269,6 +274,138 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
             }
         }
         return batches;
+    }
+
+    /// <summary>
+    /// The purge's by-day index: partition <c>purge|yyyy-MM-dd</c> (the UTC day the batch was accepted; no device id
+    /// contains <c>|</c>, so it never meets an inbox), row <c>deviceId|sequence</c>. Days sort as text, so what is due is
+    /// one key range, read from its start: the purge never reads an entry that is not due.
+    /// </summary>
+    private static string PurgeDay(DateTimeOffset acceptedOn) => "purge|" + acceptedOn.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string PurgeKey(string deviceId, long sequence) => deviceId + "|" + sequence.ToString("D19", CultureInfo.InvariantCulture);
+
+    public async Task<InboxPurgeResult> PurgeProcessedAsync(DateTimeOffset acceptedBefore, int max, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var size = Math.Clamp(max, 1, 1000);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {"purge|"} and PartitionKey lt {PurgeDay(acceptedBefore)}");
+        var entries = new List<TableEntity>(size);
+        string? continuation = null;
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, size, ["PartitionKey", "RowKey", "BatchId"], cancellationToken).AsPages(pageSizeHint: size))
+        {
+            entries.AddRange(page.Values.Take(size));
+            continuation = page.ContinuationToken;
+            break;
+        }
+        int purged = 0, waiting = 0;
+        await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (entry, ct) =>
+        {
+            var bar = entry.RowKey.LastIndexOf('|');
+            var deviceId = entry.RowKey[..bar];
+            var sequence = long.Parse(entry.RowKey[(bar + 1)..], CultureInfo.InvariantCulture);
+            switch (await PurgeBatchAsync(deviceId, sequence, entry.GetString("BatchId"), ct))
+            {
+                case true:
+                    Interlocked.Increment(ref purged);
+                    break;
+                case null:
+                    Interlocked.Increment(ref waiting);
+                    return; // not applied yet: its entry stays, and a later run purges it once it is
+            }
+            await DeleteQuietlyAsync(table, entry.PartitionKey, entry.RowKey, ETag.All, ct);
+        });
+        return new InboxPurgeResult(purged, waiting, continuation is not null);
+    }
+
+    /// <summary>
+    /// Deletes one processed batch (its row, its id row and its part rows, in one transaction). True when purged, false
+    /// when it is gone already (the device's inbox was removed, or it was never stored), null when it still waits.
+    /// </summary>
+    private async Task<bool?> PurgeBatchAsync(string deviceId, long sequence, string? batchId, CancellationToken cancellationToken)
+    {
+        var batch = await table.GetEntityIfExistsAsync<TableEntity>(deviceId, BatchKey(sequence), ["Status", "BatchId", "ChangeRows", "OutcomeRows"], cancellationToken);
+        if (!batch.HasValue)
+        {
+            return false;
+        }
+        if ((batch.Value!.GetString("Status") ?? nameof(BatchStatus.Accepted)) == nameof(BatchStatus.Accepted))
+        {
+            return null;
+        }
+        var rows = new List<(string Row, ETag ETag)> { (BatchKey(sequence), batch.Value.ETag), (IdKey(batch.Value.GetString("BatchId") ?? batchId ?? ""), ETag.All) };
+        if ((batch.Value.GetInt32("ChangeRows") ?? 0) + (batch.Value.GetInt32("OutcomeRows") ?? 0) > 0)
+        {
+            var prefix = PartKey(sequence, "", 0)[..^4];
+            await foreach (var part in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {deviceId} and RowKey gt {prefix} and RowKey lt {prefix + "~"}"),
+                select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                rows.Add((part.RowKey, ETag.All));
+            }
+        }
+        try
+        {
+            await table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(deviceId, r.Row), r.ETag)), cancellationToken);
+        }
+        catch (TableTransactionFailedException)
+        {
+            // A row already gone (a purge that stopped half-way before): the rest one by one, the batch row last.
+            foreach (var (row, etag) in rows.Skip(1).Append(rows[0]))
+            {
+                await DeleteQuietlyAsync(table, deviceId, row, etag, cancellationToken);
+            }
+        }
+        return true;
+    }
+
+    public async Task<bool> RemoveIfIdleAsync(InboxHead head, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        if (head.ETag is not null)
+        {
+            var etag = head.ETag;
+            while (true)
+            {
+                var rows = new List<string>();
+                await foreach (var page in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {head.DeviceId}"), 100, ["RowKey"], cancellationToken).AsPages(pageSizeHint: 100))
+                {
+                    rows.AddRange(page.Values.Select(e => e.RowKey).Where(r => r != Head).Take(99));
+                    break;
+                }
+                try
+                {
+                    if (rows.Count == 0)
+                    {
+                        await table.DeleteEntityAsync(head.DeviceId, Head, new ETag(etag), cancellationToken);
+                        break;
+                    }
+                    // Each chunk moves the head (If-Match): a batch accepted meanwhile fails the chunk, and the inbox stays.
+                    var response = await table.SubmitTransactionAsync(
+                    [
+                        .. rows.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(head.DeviceId, row), ETag.All)),
+                        new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(head.DeviceId, Head) { ["Accepted"] = head.AcceptedSequence }, new ETag(etag)),
+                    ], cancellationToken);
+                    etag = response.Value[^1].Headers.ETag?.ToString() ?? (await GetHeadAsync(head.DeviceId, cancellationToken)).ETag!;
+                }
+                catch (Exception ex) when (ex is RequestFailedException { Status: 404 or 412 } or TableTransactionFailedException { Status: 404 or 412 })
+                {
+                    return false;
+                }
+            }
+        }
+        await ClearWaitingAsync(head.DeviceId, head.ProcessedSequence, cancellationToken);
+        return true;
+    }
+
+    private static async Task DeleteQuietlyAsync(TableClient client, string partition, string row, ETag ifMatch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.DeleteEntityAsync(partition, row, ifMatch, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+        }
     }
 
     private static string BatchKey(long sequence) => "b|" + sequence.ToString("D19", CultureInfo.InvariantCulture);

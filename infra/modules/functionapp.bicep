@@ -57,6 +57,14 @@ param sharedScopeReplicas int
 @maxValue(3650)
 param syncErrorRetentionDays int
 
+@minValue(1)
+@maxValue(3650)
+param staleDeviceDays int
+
+@minValue(1)
+@maxValue(3650)
+param inboxRetentionDays int
+
 param tablePrefix string
 
 resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
@@ -90,6 +98,8 @@ var appSettings = {
   FieldSync__Sync__ConflictDetection: conflictDetection ? 'true' : 'false'
   FieldSync__Sync__SharedScopeReplicas: string(sharedScopeReplicas)
   FieldSync__SyncErrors__RetentionDays: string(syncErrorRetentionDays)
+  FieldSync__Devices__StaleAfterDays: string(staleDeviceDays)
+  FieldSync__Push__InboxRetentionDays: string(inboxRetentionDays)
   FieldSync__Storage__TablePrefix: tablePrefix
 }
 

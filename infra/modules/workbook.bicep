@@ -37,6 +37,7 @@ var queries = {
   'poison-messages.kql': loadTextContent('../monitoring/queries/poison-messages.kql')
   'telemetry-sources.kql': loadTextContent('../monitoring/queries/telemetry-sources.kql')
   'online-reads.kql': loadTextContent('../monitoring/queries/online-reads.kql')
+  'cleanup-runs.kql': loadTextContent('../monitoring/queries/cleanup-runs.kql')
 }
 
 // Query items (type 3) get the text of the file they name; text and parameter items stay as they are.

@@ -86,6 +86,8 @@ public class AppConfigurationTests
         Assert.Equal(1, sync.SharedScopeReplicas);
         var timer = new SyncErrorTimerFunctions(null!, configuration, TimeProvider.System, NullLogger<SyncErrorTimerFunctions>.Instance);
         Assert.Equal(30, timer.RetentionDays());
+        Assert.Equal(90, app.GetRequiredService<IOptions<FieldSync.Core.Devices.DeviceCleanupOptions>>().Value.StaleAfterDays);
+        Assert.Equal(30, app.GetRequiredService<IOptions<FieldSync.Core.Push.InboxRetentionOptions>>().Value.InboxRetentionDays);
     }
 
     [Fact]

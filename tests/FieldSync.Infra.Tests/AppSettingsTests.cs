@@ -20,6 +20,8 @@ public class AppSettingsTests
         "FieldSync__Sync__ConflictDetection",
         "FieldSync__Sync__SharedScopeReplicas",
         "FieldSync__SyncErrors__RetentionDays",
+        "FieldSync__Devices__StaleAfterDays",
+        "FieldSync__Push__InboxRetentionDays",
         "FieldSync__Storage__TablePrefix",
     ];
 
@@ -59,6 +61,8 @@ public class AppSettingsTests
         Assert.Equal("false", settings["FieldSync__Sync__ConflictDetection"]);
         Assert.Equal("1", settings["FieldSync__Sync__SharedScopeReplicas"]);
         Assert.Equal("30", settings["FieldSync__SyncErrors__RetentionDays"]);
+        Assert.Equal("90", settings["FieldSync__Devices__StaleAfterDays"]);
+        Assert.Equal("30", settings["FieldSync__Push__InboxRetentionDays"]);
         Assert.Equal("fs", settings["FieldSync__Storage__TablePrefix"]);
     }
 

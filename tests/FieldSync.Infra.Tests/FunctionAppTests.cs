@@ -138,9 +138,23 @@ public class FunctionAppTests
         Assert.Equal(1, retention.GetProperty("minValue").GetInt32());
         Assert.Equal(SyncErrorTimerFunctions.MaxRetentionDays, retention.GetProperty("maxValue").GetInt32());
 
+        // The cleanup settings' bounds are the options' validation ranges, so a deployment can never stop the app at start-up.
+        AssertBounds(main, "staleDeviceDays", new FieldSync.Core.Devices.DeviceCleanupOptions().StaleAfterDays, typeof(FieldSync.Core.Devices.DeviceCleanupOptions), nameof(FieldSync.Core.Devices.DeviceCleanupOptions.StaleAfterDays));
+        AssertBounds(main, "inboxRetentionDays", new FieldSync.Core.Push.InboxRetentionOptions().InboxRetentionDays, typeof(FieldSync.Core.Push.InboxRetentionOptions), nameof(FieldSync.Core.Push.InboxRetentionOptions.InboxRetentionDays));
+
         Assert.False(CompiledTemplate.Parameter(main, "conflictDetection").GetProperty("defaultValue").GetBoolean());
         Assert.False(CompiledTemplate.Parameter(main, "apiClientId").TryGetProperty("defaultValue", out _), "apiClientId must be required");
         Assert.Equal(["EasyAuth", "Entra"], CompiledTemplate.Parameter(main, "authMode").GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()).Order(StringComparer.Ordinal));
         Assert.Equal("Entra", CompiledTemplate.Parameter(main, "authMode").GetProperty("defaultValue").GetString());
+    }
+
+    private static void AssertBounds(JsonElement main, string parameter, int defaultValue, Type options, string property)
+    {
+        var range = (System.ComponentModel.DataAnnotations.RangeAttribute)options.GetProperty(property)!
+            .GetCustomAttributes(typeof(System.ComponentModel.DataAnnotations.RangeAttribute), false).Single();
+        var declared = CompiledTemplate.Parameter(main, parameter);
+        Assert.Equal(defaultValue, declared.GetProperty("defaultValue").GetInt32());
+        Assert.Equal((int)range.Minimum, declared.GetProperty("minValue").GetInt32());
+        Assert.Equal((int)range.Maximum, declared.GetProperty("maxValue").GetInt32());
     }
 }

@@ -21,6 +21,22 @@ public sealed class RealFunctionAppTests(AzuriteFixture azurite) : IClassFixture
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
+    [Theory]
+    [InlineData("RemoveStaleDevices", "2026-03-14T13:10:00Z")]
+    [InlineData("PurgeProcessedBatches", "2026-03-14T12:50:00Z")]
+    public void CleanupTimers_RealMetadata_AreBoundAndFireHourly(string name, string next)
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(MetadataPath));
+        var function = metadata.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == name);
+        var trigger = function.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "timerTrigger");
+        var schedule = TimerSchedule.Parse(trigger.GetProperty("schedule").GetString()!);
+        var at = new DateTimeOffset(2026, 3, 14, 12, 30, 0, TimeSpan.Zero);
+
+        Assert.Equal(DateTimeOffset.Parse(next, System.Globalization.CultureInfo.InvariantCulture), schedule.GetNextOccurrence(at));
+        Assert.Equal(schedule.GetNextOccurrence(at)!.Value.AddHours(1), schedule.GetNextOccurrence(schedule.GetNextOccurrence(at)!.Value));
+        Assert.Contains(name, _host.Functions.Select(f => f.Name));
+    }
+
     [Fact]
     public void StartAsync_DefaultOptions_BindsEveryFunctionInTheRealMetadata()
     {

@@ -60,6 +60,10 @@ public sealed class DeviceSimulator(PullService pulls, string userId, string dev
 
     private void Apply(PullResult result)
     {
+        if (result.Reset is not null)
+        {
+            Tables.Clear(); // a reset: the device clears its database before applying the first page of the new one
+        }
         foreach (var table in result.Resync.Concat(result.Dropped))
         {
             Tables.Remove(table);

@@ -43,4 +43,10 @@ public interface IDeviceRegistry
     /// or a pull's holdings). Tables not named keep what they had. False when the device is not registered.
     /// </summary>
     Task<bool> RecordIntegrityAsync(string deviceId, IReadOnlyDictionary<string, bool> matched, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The stale-device removal's position (one row), or null before its first run.</summary>
+    Task<DeviceCleanupCursor?> GetCleanupCursorAsync(CancellationToken cancellationToken);
+
+    /// <summary>Moves the removal's position if it is still <paramref name="expected"/> (null: never set); false when another run moved it first.</summary>
+    Task<bool> TrySetCleanupCursorAsync(DeviceCleanupCursor position, DeviceCleanupCursor? expected, CancellationToken cancellationToken);
 }

@@ -27,7 +27,8 @@ public sealed class PushApplier(
     Microsoft.Extensions.Options.IOptionsMonitor<Sync.SyncOptions> options,
     TimeProvider clock,
     ILogger<PushApplier> logger,
-    Telemetry.ISyncTelemetry? telemetry = null)
+    Telemetry.ISyncTelemetry? telemetry = null,
+    Sync.ScopeMaintainer? maintainer = null)
 {
     private readonly Telemetry.ISyncTelemetry telemetry = telemetry ?? Telemetry.NullSyncTelemetry.Instance;
 
@@ -142,6 +143,13 @@ public sealed class PushApplier(
     private async Task<(List<ChangeOutcome> Outcomes, BatchJudge Report)> ApplyBatchAsync(InboxBatch batch, CancellationToken cancellationToken)
     {
         var view = await rules.ViewAsync(batch.UserId, cancellationToken);
+        if (view.UserHead is { State: not Sync.ScopeState.Live } && maintainer is not null)
+        {
+            // The cleanup retired the user's scope (no device was left) and a device came back with uploads: they are
+            // judged on the scope built again, as its first sync would build it, not on what is left of the old one.
+            await maintainer.EnsureScopesAsync(batch.UserId, cancellationToken, batch.DeviceId);
+            view = await rules.ViewAsync(batch.UserId, cancellationToken);
+        }
         var fanOut = new List<ChangedRecord>();
         var judge = new BatchJudge(new OfflineData(view, feed, store, clock.GetUtcNow()), view);
         // Every record the batch touches is read at once, and judged as soon as it is there: the reads of the rows

@@ -193,6 +193,20 @@ public interface IInbox
 
     /// <summary>Devices with accepted batches still waiting since before <paramref name="olderThan"/> (their message was lost).</summary>
     Task<IReadOnlyList<string>> StalledDevicesAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes a removed device's whole inbox (processed batches, ids, parts, then the head) if nothing was accepted
+    /// since <paramref name="head"/> was read: every step is conditional on the head's ETag. False when a batch arrived
+    /// meanwhile (the inbox is kept, so nothing pushed is lost).
+    /// </summary>
+    Task<bool> RemoveIfIdleAsync(InboxHead head, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Purges up to <paramref name="max"/> processed batches accepted on UTC days before the day of
+    /// <paramref name="acceptedBefore"/>, read from a by-day index (only what is due is read). The inbox head stays, so a
+    /// purged batch id sent again is refused as <see cref="AcceptResult.SequenceNotIncreasing"/>, never applied twice.
+    /// </summary>
+    Task<InboxPurgeResult> PurgeProcessedAsync(DateTimeOffset acceptedBefore, int max, CancellationToken cancellationToken);
 }
 
 /// <summary>Queue work for pushed batches.</summary>

@@ -153,7 +153,7 @@ public sealed class FeedFanOut(
         // A user's scope, if it is registered (under this profile, when one is named).
         async Task AddUserScopeAsync(string? user, string? profileId)
         {
-            if (user is not null && await directory.RegistrationAsync(ScopeIds.ForUser(user), cancellationToken) is { } registration
+            if (user is not null && await directory.RegistrationAsync(ScopeIds.ForUser(user), cancellationToken) is { Retired: false } registration
                 && (profileId is null || registration.ProfileId == profileId))
             {
                 targets.Add(registration.ScopeId);

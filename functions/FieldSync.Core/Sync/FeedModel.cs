@@ -75,6 +75,9 @@ public sealed record ScopeHead(
     IReadOnlyDictionary<string, BucketState> Buckets,
     string ETag)
 {
+    /// <summary>Live, or being retired by the cleanup timer (<see cref="ScopeRetirement"/>): then only a first sync rebuilds it.</summary>
+    public ScopeState State { get; init; }
+
     public BucketState Bucket(string table) => Buckets.TryGetValue(table, out var b) ? b : BucketState.Empty(table);
 }
 
@@ -110,7 +113,11 @@ public static class ProfileRevisions
 /// build reads them, so a write to a table it carries fans out to it anyway: a row the build read and the
 /// dispatcher then gave to another technician would otherwise stay in it.
 /// </param>
-public sealed record ScopeRegistration(string ScopeId, string ProfileId, string? UserId, bool Building = false);
+/// <param name="Retired">
+/// The scope was retired (its user had no device left): fan-outs that find it by its registration skip it. Registering
+/// it again (a device's first sync rebuilds it) clears the mark.
+/// </param>
+public sealed record ScopeRegistration(string ScopeId, string ProfileId, string? UserId, bool Building = false, bool Retired = false);
 
 /// <summary>A timer's position (see <see cref="IFeedStore.GetCursorAsync"/>) and the ETag it is replaced on.</summary>
 public sealed record FeedCursor(DateTimeOffset At, string ETag);

@@ -118,12 +118,18 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
 
         // Resets and generations: a checkpoint only continues the database it was issued for.
         DeviceReset? reset = null;
+        // A removed device's record starts again at generation 0 when it is bound again; its new database must still get
+        // a generation above the old one, or a copy of an old checkpoint would pass for current.
+        long removedGeneration = 0;
         if (checkpoint is not null)
         {
-            if (device is null)
+            if (device is null || checkpoint.Generation > device.Generation)
             {
-                // Unbound by an admin or removed by the cleanup timer: the device starts again, never an error loop.
+                // Unbound by an admin or removed by the cleanup timer (and perhaps bound again since by a push: generations
+                // only grow, so a checkpoint above the record's is from before the removal): the device starts again,
+                // never an error loop.
                 reset = new DeviceReset(DeviceResetReasons.DeviceRemoved, now, null);
+                removedGeneration = checkpoint.Generation;
             }
             else if (device.PendingReset is { } asked)
             {
@@ -145,8 +151,9 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
 
         OfflineProfile? profile = userHead?.ProfileId is { } pid ? await profiles.GetRevisionAsync(pid, userHead.ProfileRevision, cancellationToken) : null;
         ScopeHead? sharedHead = null;
-        if (userHead is null || profile is null)
+        if (userHead is null || profile is null || userHead.State != ScopeState.Live)
         {
+            // Not built yet, or retired by the cleanup (the user had no device left): built (again) here.
             (profile, userHead, sharedHead) = await maintainer.EnsureScopesAsync(userId, cancellationToken, request.DeviceId);
         }
 
@@ -180,7 +187,7 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
             {
                 DeviceId = request.DeviceId,
                 UserId = userId,
-                Generation = device.Generation + 1,
+                Generation = Math.Max(device.Generation, removedGeneration) + 1,
                 OutcomesThrough = hadDatabase ? inboxHead.AcceptedSequence : 0,
             };
         }

@@ -22,7 +22,8 @@ public sealed class ScopeMaintainer(
     TimeProvider clock,
     Microsoft.Extensions.Options.IOptionsMonitor<SyncOptions> options,
     ILogger<ScopeMaintainer> logger,
-    Telemetry.ISyncTelemetry? telemetry = null)
+    Telemetry.ISyncTelemetry? telemetry = null,
+    IScopeRetirements? retirements = null)
 {
     private const int MaxAttempts = 10;
 
@@ -50,12 +51,22 @@ public sealed class ScopeMaintainer(
         => Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, Math.Min(1000, 10 << attempt))), cancellationToken);
 
     /// <summary>Re-evaluates one scope. Returns the number of ops appended.</summary>
-    public async Task<int> EvaluateAsync(string scopeId, CancellationToken cancellationToken)
+    public Task<int> EvaluateAsync(string scopeId, CancellationToken cancellationToken) => EvaluateAsync(scopeId, rebuild: false, cancellationToken);
+
+    /// <summary>
+    /// Re-evaluates one scope; a retired scope only when <paramref name="rebuild"/> (a first sync of its user), so that a
+    /// message or sweep that still names a retired scope costs one read and never brings it back.
+    /// </summary>
+    private async Task<int> EvaluateAsync(string scopeId, bool rebuild, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var head = await feed.GetHeadAsync(scopeId, cancellationToken);
+            if (head is { State: not ScopeState.Live } && !(rebuild && head.State == ScopeState.Retired))
+            {
+                return 0;
+            }
             var (profile, context, userScoped) = await ResolveAsync(scopeId, cancellationToken);
             if (profile is null)
             {
@@ -69,7 +80,7 @@ public sealed class ScopeMaintainer(
             var evaluation = new ScopeEvaluation(profile.Id, ProfileRevisions.Of(profile), context.ResourceId, context.Now);
             // Nothing to write unless something changed; the evaluation date is kept current too, because the
             // time-relative timer skips scopes already evaluated today.
-            if (changes.Count == 0 && head is not null && head.ProfileId == profile.Id && head.ProfileRevision == evaluation.ProfileRevision
+            if (changes.Count == 0 && head is { State: ScopeState.Live } && head.ProfileId == profile.Id && head.ProfileRevision == evaluation.ProfileRevision
                 && head.ResourceId == context.ResourceId && head.EvaluatedOn?.UtcDateTime.Date == context.Now.UtcDateTime.Date)
             {
                 Report(Telemetry.TelemetryNames.EvaluationKinds.Whole, members.Count, changes, attempt, started);
@@ -94,7 +105,7 @@ public sealed class ScopeMaintainer(
             }
             if (await feed.CommitAsync(scopeId, head, evaluation, changes, clock.GetUtcNow(), cancellationToken, referenced))
             {
-                if (head is null && userScoped)
+                if (head is null or { State: not ScopeState.Live } && userScoped)
                 {
                     // Built: its rows are in the reverse index now, so writes find it the usual way again.
                     await feed.RegisterScopeAsync(new ScopeRegistration(scopeId, profile.Id, context.UserId), cancellationToken);
@@ -157,6 +168,16 @@ public sealed class ScopeMaintainer(
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var head = await feed.GetHeadAsync(scopeId, cancellationToken);
+            if (head is { State: not ScopeState.Live })
+            {
+                // A write still finds this retired scope (an index entry of a row it pointed to but never held): drop
+                // the entries, so the next write to those rows does not come here again.
+                if (retirements is not null)
+                {
+                    await retirements.UnindexAsync(head, written, cancellationToken);
+                }
+                return 0;
+            }
             if (head?.ProfileId is null)
             {
                 // Registered (the fan-out sends only to registered scopes) but not built: its first build is running
@@ -239,10 +260,16 @@ public sealed class ScopeMaintainer(
             ?? throw new InvalidOperationException($"User {userId} is assigned profile '{profileId}', which does not exist.");
         var userScope = ScopeIds.ForUser(userId);
         var userHead = await feed.GetHeadAsync(userScope, cancellationToken);
-        if (userHead is null || userHead.ProfileId != profile.Id)
+        if (userHead is { State: ScopeState.Retiring } && retirements is not null)
         {
-            await feed.RegisterScopeAsync(new ScopeRegistration(userScope, profile.Id, userId, Building: userHead is null), cancellationToken);
-            await EvaluateAsync(userScope, cancellationToken);
+            // The user's last device was removed and the cleanup is deleting the scope: finish that now, then build it
+            // again from nothing above the raised floors (what a fresh device of the user gets).
+            userHead = await ScopeRetirement.FinishAsync(feed, retirements, userHead, cancellationToken);
+        }
+        if (userHead is null || userHead.State != ScopeState.Live || userHead.ProfileId != profile.Id)
+        {
+            await feed.RegisterScopeAsync(new ScopeRegistration(userScope, profile.Id, userId, Building: userHead is not { State: ScopeState.Live }), cancellationToken);
+            await EvaluateAsync(userScope, rebuild: true, cancellationToken);
             userHead = await feed.GetHeadAsync(userScope, cancellationToken);
         }
         var sharedHead = await EnsureSharedAsync(ScopeIds.Shared(profile.Id), profile.Id, cancellationToken);

@@ -39,9 +39,11 @@ public static class TelemetryNames
         public const string RecordWrite = "FieldSync.RecordWrite";
         /// <summary>One online-mode read (a query page or a single record), whatever its outcome; a scenario end like the pull.</summary>
         public const string OnlineRead = "FieldSync.OnlineRead";
+        /// <summary>One run of a cleanup timer: devices removed, scopes retired, chunks deleted, batches purged, whether more remains.</summary>
+        public const string Cleanup = "FieldSync.Cleanup";
 
         public static readonly IReadOnlyList<string> All =
-            [Pull, PushAccepted, PushApplied, Conflict, SyncError, FanOut, ScopeEvaluation, TimerRun, PoisonMessage, Recovery, TimeRelativeReevaluation, RecordWrite, OnlineRead];
+            [Pull, PushAccepted, PushApplied, Conflict, SyncError, FanOut, ScopeEvaluation, TimerRun, PoisonMessage, Recovery, TimeRelativeReevaluation, RecordWrite, OnlineRead, Cleanup];
     }
 
     /// <summary>customDimensions keys (strings).</summary>
@@ -87,6 +89,10 @@ public static class TelemetryNames
         public const string Operation = "Operation";
         /// <summary>How an online read found its rows: PointRead, IndexRange or Scan (<c>OnlinePlanKind</c>).</summary>
         public const string OnlinePlan = "OnlinePlan";
+        /// <summary>Which cleanup timer ran: StaleDevices or ProcessedBatches (Cleanup.CleanupKinds).</summary>
+        public const string CleanupKind = "CleanupKind";
+        /// <summary>"true" when a cleanup run stopped at its bound and the next run continues.</summary>
+        public const string MoreRemains = "MoreRemains";
     }
 
     /// <summary>customMeasurements keys (numbers).</summary>
@@ -124,6 +130,16 @@ public static class TelemetryNames
         public const string Windows = "Windows";
         /// <summary>Rows an online query read to find its page (scan rows or index candidates): its storage bound at work.</summary>
         public const string RowsExamined = "RowsExamined";
+        /// <summary>Stale devices a cleanup run removed.</summary>
+        public const string DevicesRemoved = "DevicesRemoved";
+        /// <summary>Stale devices a cleanup run kept (uploads not applied yet, or seen meanwhile).</summary>
+        public const string DevicesKept = "DevicesKept";
+        /// <summary>User scopes whose retirement a cleanup run finished.</summary>
+        public const string ScopesRetired = "ScopesRetired";
+        /// <summary>Chunks (one transaction of up to 99 rows each) of retiring scopes a cleanup run deleted.</summary>
+        public const string ChunksDeleted = "ChunksDeleted";
+        /// <summary>Processed inbox batches a cleanup run purged.</summary>
+        public const string BatchesPurged = "BatchesPurged";
     }
 
     /// <summary>customMetrics.name values (TelemetryClient.GetMetric: aggregated per minute, never sampled).</summary>
@@ -189,6 +205,15 @@ public static class TelemetryNames
     {
         public const string Records = "Records";
         public const string Whole = "Whole";
+    }
+
+    /// <summary>CleanupKind values: which cleanup timer ran.</summary>
+    public static class CleanupKinds
+    {
+        /// <summary>RemoveStaleDevices: stale devices removed, and the scopes of users left without a device retired.</summary>
+        public const string StaleDevices = "StaleDevices";
+        /// <summary>PurgeProcessedBatches: processed inbox batches past their retention purged.</summary>
+        public const string ProcessedBatches = "ProcessedBatches";
     }
 
     /// <summary>RecoveryKind values.</summary>
