@@ -8,10 +8,8 @@ public sealed class FirstSyncTests(ClientHostFixture host)
     [Fact]
     public async Task SyncAsync_NewDevice_DownloadsTheAgendaWithProgressStatusAndMatchingChecksums()
     {
-        using var dispatcher = host.Dispatcher();
-        var agenda = await dispatcher.NewTechnicianAsync();
-        await using var store = await LocalStore.OpenAsync(host.NewDatabasePath());
-        using var client = host.Client(agenda.User, agenda.Device, store);
+        await using var device = await TestDevice.StartAsync(host, firstSync: false);
+        var (agenda, store, client) = (device.Agenda, device.Store, device.Client);
         var progress = new List<SyncProgress>();
 
         var result = await client.SyncAsync(progress: new SynchronousProgress<SyncProgress>(progress.Add));
@@ -41,11 +39,8 @@ public sealed class FirstSyncTests(ClientHostFixture host)
     [Fact]
     public async Task SyncAsync_DispatcherEditAfterFirstSync_ArrivesOnALaterSync()
     {
-        using var dispatcher = host.Dispatcher();
-        var agenda = await dispatcher.NewTechnicianAsync();
-        await using var store = await LocalStore.OpenAsync(host.NewDatabasePath());
-        using var client = host.Client(agenda.User, agenda.Device, store);
-        await client.SyncAsync();
+        await using var device = await TestDevice.StartAsync(host);
+        var (dispatcher, agenda, store, client) = (device.Dispatcher, device.Agenda, device.Store, device.Client);
 
         await dispatcher.EditAsync("workorder", agenda.WorkOrder, new() { ["instructions"] = "Bring the long ladder" });
 
@@ -59,11 +54,8 @@ public sealed class FirstSyncTests(ClientHostFixture host)
     [Fact]
     public async Task SyncAsync_BookingCompleted_RemovesItAndItsWorkOrder_ThenRecordNotFound()
     {
-        using var dispatcher = host.Dispatcher();
-        var agenda = await dispatcher.NewTechnicianAsync();
-        await using var store = await LocalStore.OpenAsync(host.NewDatabasePath());
-        using var client = host.Client(agenda.User, agenda.Device, store);
-        await client.SyncAsync();
+        await using var device = await TestDevice.StartAsync(host);
+        var (dispatcher, agenda, store, client) = (device.Dispatcher, device.Agenda, device.Store, device.Client);
         Assert.True((await store.GetAsync("bookableresourcebooking", agenda.Booking)).Found);
 
         await dispatcher.EditAsync("bookableresourcebooking", agenda.Booking, new() { ["bookingstatus"] = "bookingstatus-completed" });

@@ -14,11 +14,8 @@ public sealed class PushTests(ClientHostFixture host)
         host.SetConflictDetection(conflictDetection);
         try
         {
-            using var dispatcher = host.Dispatcher();
-            var agenda = await dispatcher.NewTechnicianAsync();
-            await using var store = await LocalStore.OpenAsync(host.NewDatabasePath());
-            using var client = host.Client(agenda.User, agenda.Device, store);
-            await client.SyncAsync();
+            await using var device = await TestDevice.StartAsync(host);
+            var (dispatcher, agenda, store, client) = (device.Dispatcher, device.Agenda, device.Store, device.Client);
 
             // The seed's example: the dispatcher changes one field, the offline technician another, of the same record.
             await dispatcher.EditAsync("workorder", agenda.WorkOrder, new() { ["instructions"] = "dispatcher: call before arriving" });
@@ -94,12 +91,9 @@ public sealed class PushTests(ClientHostFixture host)
     [Fact]
     public async Task SyncAsync_PushAnswerLost_RetriesTheSameBatchAndTheChangeAppliesOnce()
     {
-        using var dispatcher = host.Dispatcher();
-        var agenda = await dispatcher.NewTechnicianAsync();
         using var transport = new RecordingTransport(dropFirstPushAnswer: true);
-        await using var store = await LocalStore.OpenAsync(host.NewDatabasePath());
-        using var client = host.Client(agenda.User, agenda.Device, store, transport);
-        await client.SyncAsync();
+        await using var device = await TestDevice.StartAsync(host, transport: transport);
+        var (dispatcher, agenda, store, client) = (device.Dispatcher, device.Agenda, device.Store, device.Client);
         await store.UpdateAsync("workorder", agenda.WorkOrder, new() { ["instructions"] = "sent once" });
 
         var result = await client.SyncAsync();

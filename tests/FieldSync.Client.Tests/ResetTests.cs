@@ -8,11 +8,8 @@ public sealed class ResetTests(ClientHostFixture host)
     [Fact]
     public async Task SyncAsync_AdminResetTheDevice_ClearsTheDatabaseAndRunsAFirstSync()
     {
-        using var dispatcher = host.Dispatcher();
-        var agenda = await dispatcher.NewTechnicianAsync();
-        await using var store = await LocalStore.OpenAsync(host.NewDatabasePath());
-        using var client = host.Client(agenda.User, agenda.Device, store);
-        await client.SyncAsync();
+        await using var device = await TestDevice.StartAsync(host);
+        var (dispatcher, agenda, store, client) = (device.Dispatcher, device.Agenda, device.Store, device.Client);
         var before = await store.GetCheckpointAsync();
 
         // The booking leaves the profile while the device is not syncing; a first download sends no removals, so only
@@ -51,11 +48,8 @@ public sealed class ResetTests(ClientHostFixture host)
     [Fact]
     public async Task ResetAsync_UnsentChange_RefusesUntilTheUserConfirmsLosingIt()
     {
-        using var dispatcher = host.Dispatcher();
-        var agenda = await dispatcher.NewTechnicianAsync();
-        await using var store = await LocalStore.OpenAsync(host.NewDatabasePath());
-        using var client = host.Client(agenda.User, agenda.Device, store);
-        await client.SyncAsync();
+        await using var device = await TestDevice.StartAsync(host);
+        var (dispatcher, agenda, store, client) = (device.Dispatcher, device.Agenda, device.Store, device.Client);
         await store.UpdateAsync("workorder", agenda.WorkOrder, new() { ["instructions"] = "never sent" });
 
         var refused = await Assert.ThrowsAsync<UnsentChangesException>(() => client.ResetAsync());
