@@ -121,9 +121,23 @@ public sealed class FieldSyncClient : IDisposable
     private async Task<(int Batches, int Changes, int Errors)> PushAsync(CancellationToken cancellationToken)
     {
         int batches = 0, changes = 0, errors = 0;
+        var renumbered = false;
         while (await Store.PrepareBatchAsync(_options.DeviceId, _options.MaxChangesPerBatch, cancellationToken) is { } batch)
         {
-            var answer = await _api.PushAsync(batch.Body, cancellationToken);
+            PushAnswer answer;
+            try
+            {
+                answer = await _api.PushAsync(batch.Body, cancellationToken);
+            }
+            catch (FieldSyncApiException e) when (e.ProblemSlug == "sequence-not-increasing" && !renumbered)
+            {
+                // The server has accepted a higher sequence from this device id than this database knows (a restored
+                // backup, a copied database). The batch was not accepted (a re-sent one would answer its receipt),
+                // so its changes are numbered again above the server's, once per sync.
+                renumbered = true;
+                await Store.RenumberBatchAsync(batch, await _api.LastAcceptedSequenceAsync(cancellationToken) ?? 0, cancellationToken);
+                continue;
+            }
             if (answer.Refused is { } refused)
             {
                 errors += await Store.RefuseBatchAsync(batch, refused, cancellationToken);

@@ -108,4 +108,31 @@ public sealed class PushTests(ClientHostFixture host)
         Assert.Equal("sent once", server.GetProperty("instructions").GetString());
         Assert.Empty((await client.GetStatusAsync()).SyncErrors);
     }
+
+    [Fact]
+    public async Task SyncAsync_DatabaseRestoredFromABackup_RenumbersTheBatchAboveTheServersSequence()
+    {
+        await using var device = await TestDevice.StartAsync(host);
+        var backup = host.NewDatabasePath();
+        // A file-level backup while nothing writes: the database and its write-ahead log.
+        File.Copy(device.DatabasePath, backup);
+        if (File.Exists(device.DatabasePath + "-wal"))
+        {
+            File.Copy(device.DatabasePath + "-wal", backup + "-wal");
+        }
+        await device.Store.UpdateAsync("workorder", device.Agenda.WorkOrder, new() { ["instructions"] = "before the backup was restored" });
+        Assert.Equal(1, (await device.Client.SyncAsync()).BatchesPushed);
+
+        using var transport = new RecordingTransport();
+        await using var restored = await LocalStore.OpenAsync(backup);
+        using var client = host.Client(device.Agenda.User, device.Agenda.Device, restored, transport);
+        await restored.UpdateAsync("workorder", device.Agenda.WorkOrder, new() { ["instructions"] = "after the restore" });
+        var result = await client.SyncAsync();
+
+        Assert.Equal(1, result.BatchesPushed);
+        var sequences = transport.PushBodies.Select(b => JsonDocument.Parse(b).RootElement.GetProperty("sequence").GetInt64()).ToList();
+        Assert.Equal([1L, 2L], sequences);
+        await Eventually.SyncUntilAsync(client, async () => (await client.GetStatusAsync()).PendingUploads == 0, "the renumbered batch's outcome");
+        Assert.Equal("after the restore", (await device.Dispatcher.ReadAsync("workorder", device.Agenda.WorkOrder)).GetProperty("instructions").GetString());
+    }
 }

@@ -48,6 +48,15 @@ internal sealed class SyncApi(HttpClient http, FieldSyncClientOptions options, R
         return await ReadAsync(response, WireJsonContext.Default.PushReceiptBody, cancellationToken);
     }
 
+    /// <summary>The highest batch sequence the server accepted from this device (null: none).</summary>
+    public async Task<long?> LastAcceptedSequenceAsync(CancellationToken cancellationToken)
+    {
+        var uri = $"api/sync/status?deviceId={Uri.EscapeDataString(options.DeviceId)}";
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(uri, UriKind.Relative)), cancellationToken);
+        await ThrowIfProblemAsync(response, cancellationToken);
+        return (await ReadAsync(response, WireJsonContext.Default.DeviceStatusBody, cancellationToken)).LastPush?.Sequence;
+    }
+
     private static HttpRequestMessage Post(string path, string json)
         => new(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 

@@ -35,7 +35,9 @@ public sealed partial class LocalStore
                 var inFlight = Convert.ToInt64(await connection.ScalarAsync(transaction,
                     "SELECT count(*) FROM outbox WHERE tbl = $t AND id = $i AND seq < $q AND state IN ($p, $s)", cancellationToken,
                     ("$t", entry.Table), ("$i", entry.Id), ("$q", entry.Seq), ("$p", nameof(OutboxEntryState.Prepared)), ("$s", nameof(OutboxEntryState.Sent))), CultureInfo.InvariantCulture);
-                if (inFlight > 0)
+                // A second change of a record already in this batch (possible after a renumbering) waits too: its base
+                // version is what the first one produces.
+                if (inFlight > 0 || chosen.Any(c => c.Table == entry.Table && c.Id == entry.Id))
                 {
                     break;
                 }
@@ -100,6 +102,21 @@ public sealed partial class LocalStore
             await transaction.ExecuteAsync("DELETE FROM outbox WHERE batch_id = $b", cancellationToken, ("$b", batch.BatchId));
             await transaction.ExecuteAsync("DELETE FROM batches WHERE batch_id = $b", cancellationToken, ("$b", batch.BatchId));
             return entries.Count;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Returns a batch the server refused as out of sequence to the queue: its entries are pending again in their
+    /// order (a later change may merge into them again), the batch is forgotten, and new batches are numbered above
+    /// <paramref name="serverAccepted"/>.
+    /// </summary>
+    internal Task<int> RenumberBatchAsync(PreparedBatch batch, long serverAccepted, CancellationToken cancellationToken)
+        => InTransactionAsync(async transaction =>
+        {
+            var entries = await transaction.ExecuteAsync("UPDATE outbox SET state = $p, batch_id = NULL, change_index = NULL WHERE batch_id = $b", cancellationToken,
+                ("$p", nameof(OutboxEntryState.Pending)), ("$b", batch.BatchId));
+            await transaction.ExecuteAsync("DELETE FROM batches WHERE batch_id = $b", cancellationToken, ("$b", batch.BatchId));
+            await RaiseSequenceAsync(transaction, serverAccepted, cancellationToken);
+            return entries;
         }, cancellationToken);
 
     /// <summary>Batches accepted before <paramref name="before"/> whose outcomes have not arrived (a lost pull answer carried them).</summary>

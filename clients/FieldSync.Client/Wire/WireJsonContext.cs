@@ -9,4 +9,5 @@ namespace FieldSync.Client.Wire;
 [JsonSerializable(typeof(PushRequestBody))]
 [JsonSerializable(typeof(PushReceiptBody))]
 [JsonSerializable(typeof(ProblemBody))]
+[JsonSerializable(typeof(DeviceStatusBody))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;
