@@ -1,0 +1,212 @@
+using System.Net;
+using FieldSync.Client.Http;
+using FieldSync.Client.Storage;
+using FieldSync.Client.Wire;
+
+namespace FieldSync.Client;
+
+/// <summary>
+/// Syncs a <see cref="LocalStore"/> with the FieldSync server: <see cref="SyncAsync"/> pushes the outbox, then pulls
+/// until the server has nothing more, applying every page with its checkpoint in one local transaction. One sync
+/// runs at a time; a second call waits for the first.
+/// </summary>
+public sealed class FieldSyncClient : IDisposable
+{
+    private readonly FieldSyncClientOptions _options;
+    private readonly HttpClient _http;
+    private readonly SyncApi _api;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _syncGate = new(1, 1);
+    private volatile bool _syncing;
+    private DateTimeOffset? _lastCompleted;
+    private Exception? _lastFailure;
+
+    /// <param name="options">Server, device id, token source, retry settings.</param>
+    /// <param name="store">The offline database this client syncs; the caller owns and disposes it.</param>
+    /// <param name="transport">The HTTP transport (default: sockets with gzip/brotli); a test can wrap one to drop answers. The caller owns one it passes.</param>
+    /// <param name="time">The clock for backoff and status times.</param>
+    public FieldSyncClient(FieldSyncClientOptions options, LocalStore store, HttpMessageHandler? transport = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        options.Validate();
+        _options = options;
+        Store = store;
+        _time = time ?? TimeProvider.System;
+        var address = options.ServerAddress.AbsoluteUri.EndsWith('/') ? options.ServerAddress : new Uri(options.ServerAddress.AbsoluteUri + "/");
+        // Bandwidth is the technician's battery: pulls are asked for compressed.
+        _http = new HttpClient(transport ?? new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, PooledConnectionLifetime = TimeSpan.FromMinutes(5) },
+            disposeHandler: transport is null)
+        {
+            BaseAddress = address,
+            // The per-attempt timeout of the retry pipeline governs; HttpClient's own would cut retries short.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        _api = new SyncApi(_http, options, RetryPipeline.Create(options, _time));
+    }
+
+    /// <summary>The offline database the app reads and writes.</summary>
+    public LocalStore Store { get; }
+
+    /// <summary>
+    /// Pushes every change the outbox can send now, then pulls (due tables, or what <paramref name="request"/> asks)
+    /// until <c>hasMore</c> is false, then asks for receipts of earlier batches whose outcomes have not arrived.
+    /// A reset from the server, or a checkpoint of an older database, clears the database (unsent changes stay) and
+    /// runs a first sync. A failure leaves every applied page applied and every unsent change queued: call again.
+    /// </summary>
+    /// <exception cref="FieldSyncApiException">The server refused a request after retries (401, 403, 409...).</exception>
+    /// <exception cref="FieldSyncProtocolException">The server answered something the protocol does not allow; nothing of it was applied.</exception>
+    public async Task<SyncResult> SyncAsync(SyncRequest? request = null, IProgress<SyncProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        request ??= SyncRequest.Due;
+        await _syncGate.WaitAsync(cancellationToken);
+        _syncing = true;
+        var started = _time.GetUtcNow();
+        try
+        {
+            var (batches, changes, pushErrors) = await PushAsync(cancellationToken);
+            var pull = await PullAsync(request, progress, cancellationToken);
+            var receiptErrors = await SettleOlderBatchesAsync(started, cancellationToken);
+            var snapshot = await Store.SnapshotAsync(cancellationToken);
+            _lastCompleted = _time.GetUtcNow();
+            _lastFailure = null;
+            return new SyncResult(batches, changes, pull.Modes, pull.Pages, pull.Received, pull.Removed, pull.ResetReason,
+                pushErrors + pull.Errors + receiptErrors, snapshot.IntegrityMismatches);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _lastFailure = e;
+            _lastCompleted = null;
+            throw;
+        }
+        finally
+        {
+            _syncing = false;
+            _syncGate.Release();
+        }
+    }
+
+    /// <summary>The Offline Status / Device Status snapshot.</summary>
+    public async Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var snapshot = await Store.SnapshotAsync(cancellationToken);
+        return new SyncStatus(_syncing || snapshot.FirstSyncInProgress, snapshot.HasSynced, snapshot.LastSyncMode, snapshot.ProfileId, _lastCompleted, _lastFailure,
+            snapshot.PendingUploads, snapshot.UnsentChanges, snapshot.Tables, snapshot.SyncErrors, snapshot.IntegrityMismatches);
+    }
+
+    /// <summary>
+    /// The seed's reset: clears the offline database so the next sync is a first sync. Waits for a running sync.
+    /// Refuses with <see cref="UnsentChangesException"/> while changes have not reached the server, unless
+    /// <paramref name="options"/> says the user confirmed losing them.
+    /// </summary>
+    public async Task ResetAsync(ResetOptions options = ResetOptions.None, CancellationToken cancellationToken = default)
+    {
+        await _syncGate.WaitAsync(cancellationToken);
+        try
+        {
+            await Store.ResetAsync(options, cancellationToken);
+        }
+        finally
+        {
+            _syncGate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _syncGate.Dispose();
+    }
+
+    private async Task<(int Batches, int Changes, int Errors)> PushAsync(CancellationToken cancellationToken)
+    {
+        int batches = 0, changes = 0, errors = 0;
+        var renumbered = false;
+        while (await Store.PrepareBatchAsync(_options.DeviceId, _options.MaxChangesPerBatch, cancellationToken) is { } batch)
+        {
+            PushAnswer answer;
+            try
+            {
+                answer = await _api.PushAsync(batch.Body, cancellationToken);
+            }
+            catch (FieldSyncApiException e) when (e.ProblemSlug == "sequence-not-increasing" && !renumbered)
+            {
+                // The server has accepted a higher sequence from this device id than this database knows (a restored
+                // backup, a copied database). The batch was not accepted (a re-sent one would answer its receipt),
+                // so its changes are numbered again above the server's, once per sync.
+                renumbered = true;
+                await Store.RenumberBatchAsync(batch, await _api.LastAcceptedSequenceAsync(cancellationToken) ?? 0, cancellationToken);
+                continue;
+            }
+            if (answer.Refused is { } refused)
+            {
+                errors += await Store.RefuseBatchAsync(batch, refused, cancellationToken);
+                continue;
+            }
+            var receipt = answer.Receipt!;
+            if (receipt.BatchId != batch.BatchId || receipt.Sequence != batch.Sequence)
+            {
+                throw new FieldSyncProtocolException($"Pushing batch {batch.BatchId} (sequence {batch.Sequence}) answered the receipt of {receipt.BatchId} (sequence {receipt.Sequence}).");
+            }
+            await Store.MarkBatchAcceptedAsync(batch, cancellationToken);
+            // A re-sent batch the server already processed answers its final receipt at once.
+            errors += await Store.SettleReceiptAsync(receipt, cancellationToken);
+            batches++;
+            changes += batch.Changes;
+        }
+        return (batches, changes, errors);
+    }
+
+    private async Task<PullSummary> PullAsync(SyncRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        var summary = new PullSummary();
+        var checkpoint = await Store.GetCheckpointAsync(cancellationToken);
+        for (var attempt = 0; attempt < _options.MaxPagesPerSync; attempt++)
+        {
+            PullResponseBody response;
+            try
+            {
+                response = await _api.PullAsync(new PullRequestBody
+                {
+                    DeviceId = _options.DeviceId,
+                    Checkpoint = checkpoint,
+                    Tables = request.Tables,
+                    Force = request.Force ? true : null,
+                    PageSize = _options.PageSize,
+                    PushedSequence = await Store.PushedSequenceAsync(cancellationToken),
+                }, cancellationToken);
+            }
+            catch (FieldSyncApiException e) when (checkpoint is not null && e.ProblemSlug is "checkpoint-superseded" or "invalid-checkpoint")
+            {
+                // The protocol: clear the database and pull without a checkpoint. The first page clears it, in its own transaction.
+                summary.ResetReason ??= e.ProblemSlug == "checkpoint-superseded" ? "superseded" : "invalid-checkpoint";
+                checkpoint = null;
+                continue;
+            }
+            var page = PulledPage.From(response);
+            var applied = await Store.ApplyPullAsync(page, sentCheckpoint: checkpoint is not null, cancellationToken);
+            checkpoint = page.Checkpoint;
+            summary.Add(page, applied);
+            progress?.Report(new SyncProgress(page.SyncMode, summary.Pages, summary.Received, page.Pending, page.IsLarge));
+            if (!page.HasMore)
+            {
+                return summary;
+            }
+        }
+        throw new FieldSyncProtocolException($"The server still had more after {_options.MaxPagesPerSync} pages; the applied pages are kept and the next sync continues.");
+    }
+
+    /// <summary>Outcomes travel once on a pull; if that answer was lost, the receipt still has them.</summary>
+    private async Task<int> SettleOlderBatchesAsync(DateTimeOffset syncStarted, CancellationToken cancellationToken)
+    {
+        var errors = 0;
+        foreach (var batchId in await Store.UnresolvedBatchesAsync(syncStarted, cancellationToken))
+        {
+            if (await _api.GetReceiptAsync(batchId, cancellationToken) is { } receipt && receipt.BatchId == batchId)
+            {
+                errors += await Store.SettleReceiptAsync(receipt, cancellationToken);
+            }
+        }
+        return errors;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using FieldSync.Client.Wire;
+using Polly;
+
+namespace FieldSync.Client.Http;
+
+/// <summary>The sync endpoints over HTTP: a fresh request per attempt (a sent request cannot be sent again), a token per attempt, typed answers.</summary>
+internal sealed class SyncApi(HttpClient http, FieldSyncClientOptions options, ResiliencePipeline<HttpResponseMessage> pipeline)
+{
+    public const string AppVersionHeader = "X-FieldSync-App-Version";
+    public const string PlatformHeader = "X-FieldSync-Platform";
+    private const string ProblemPrefix = "urn:fieldsync:problem:";
+
+    public async Task<PullResponseBody> PullAsync(PullRequestBody body, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(body, WireJsonContext.Default.PullRequestBody);
+        using var response = await SendAsync(() => Post("api/sync/pull", json), cancellationToken);
+        await ThrowIfProblemAsync(response, cancellationToken);
+        return await ReadAsync(response, WireJsonContext.Default.PullResponseBody, cancellationToken);
+    }
+
+    /// <summary>Sends a stored batch verbatim: a retry, or the next sync after a lost answer, sends exactly the same bytes.</summary>
+    public async Task<PushAnswer> PushAsync(string storedBody, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => Post("api/sync/push", storedBody), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.BadRequest)
+        {
+            return new PushAnswer(null, await ProblemAsync(response, cancellationToken));
+        }
+        await ThrowIfProblemAsync(response, cancellationToken);
+        return new PushAnswer(await ReadAsync(response, WireJsonContext.Default.PushReceiptBody, cancellationToken), null);
+    }
+
+    /// <summary>The batch's receipt, or null when the server does not know the batch.</summary>
+    public async Task<PushReceiptBody?> GetReceiptAsync(string batchId, CancellationToken cancellationToken)
+    {
+        var uri = $"api/sync/push/{Uri.EscapeDataString(batchId)}?deviceId={Uri.EscapeDataString(options.DeviceId)}";
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(uri, UriKind.Relative)), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        await ThrowIfProblemAsync(response, cancellationToken);
+        return await ReadAsync(response, WireJsonContext.Default.PushReceiptBody, cancellationToken);
+    }
+
+    /// <summary>The highest batch sequence the server accepted from this device (null: none).</summary>
+    public async Task<long?> LastAcceptedSequenceAsync(CancellationToken cancellationToken)
+    {
+        var uri = $"api/sync/status?deviceId={Uri.EscapeDataString(options.DeviceId)}";
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(uri, UriKind.Relative)), cancellationToken);
+        await ThrowIfProblemAsync(response, cancellationToken);
+        return (await ReadAsync(response, WireJsonContext.Default.DeviceStatusBody, cancellationToken)).LastPush?.Sequence;
+    }
+
+    private static HttpRequestMessage Post(string path, string json)
+        => new(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
+        => await pipeline.ExecuteAsync(async token =>
+        {
+            using var request = create();
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await options.AccessToken(token));
+            if (options.AppVersion is not null)
+            {
+                request.Headers.TryAddWithoutValidation(AppVersionHeader, options.AppVersion);
+            }
+            if (options.Platform is not null)
+            {
+                request.Headers.TryAddWithoutValidation(PlatformHeader, options.Platform);
+            }
+            // The whole body is read inside the attempt, so a connection lost mid-body is retried like any other failure.
+            return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, token);
+        }, cancellationToken);
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return await JsonSerializer.DeserializeAsync(stream, type, cancellationToken)
+                ?? throw new FieldSyncProtocolException($"{response.RequestMessage?.RequestUri} answered JSON null.");
+        }
+        catch (JsonException e)
+        {
+            throw new FieldSyncProtocolException($"{response.RequestMessage?.RequestUri} answered {(int)response.StatusCode} with a body that is not the expected JSON: {e.Message}", e);
+        }
+    }
+
+    private static async Task ThrowIfProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ProblemAsync(response, cancellationToken);
+        }
+    }
+
+    private static async Task<FieldSyncApiException> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        ProblemBody? problem = null;
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            problem = text.Length == 0 ? null : JsonSerializer.Deserialize(text, WireJsonContext.Default.ProblemBody);
+        }
+        catch (JsonException)
+        {
+            // Not problem details (a proxy's error page): the status alone is reported.
+        }
+        var slug = problem?.Type is { } type && type.StartsWith(ProblemPrefix, StringComparison.Ordinal) ? type[ProblemPrefix.Length..] : null;
+        var errors = problem?.Errors?.Select(e => new ApiFieldError(e.Field ?? "", e.Message ?? "")).ToList() ?? [];
+        return new FieldSyncApiException(response.StatusCode, slug, problem?.Title, problem?.Detail ?? (problem is null && text.Length > 0 ? text[..Math.Min(text.Length, 500)] : null), errors);
+    }
+}
