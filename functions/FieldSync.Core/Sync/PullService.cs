@@ -360,7 +360,7 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
 
         var delivered = changes.Sum(c => (long)c.Upserts.Count);
         await RecordPullAsync(device, request, new DevicePull(now, mode, true, delivered, hasMore), profile, revision, checkpoint.Generation, errorBaseline,
-            newDatabase ? device.PendingReset : null, newDatabase, status, now, cancellationToken);
+            newDatabase ? device.PendingReset : null, newDatabase, status, ChangedTables(changes, resync, dropped), now, cancellationToken);
         var result = new PullResult(mode, checkpoint.Encode(), hasMore, Math.Max(0, pending), isLarge, profile, profileChanged, changes, resync, dropped, status, now)
         {
             PushOutcomes = outcomes,
@@ -370,6 +370,10 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
         return new PullOutcome(result, PullFailure.None, null);
     }
 
+    /// <summary>The tables whose rows this answer changes on the device: upserts, removals, a resync or a drop.</summary>
+    private static HashSet<string> ChangedTables(IEnumerable<TableChanges> changes, IEnumerable<string> resync, IEnumerable<string> dropped)
+        => [.. changes.Where(c => c.Upserts.Count > 0 || c.Removes.Count > 0).Select(c => c.Table).Concat(resync).Concat(dropped)];
+
     /// <summary>
     /// Writes the device record after a pull, but only when something it shows changed beyond the clock (a first sync,
     /// delivered records, more pages, a new mode, app version, platform, profile, settings, row count or integrity
@@ -377,15 +381,17 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
     /// reads. <paramref name="consumed"/> is the admin reset this pull carried out, cleared unless another was asked meanwhile.
     /// </summary>
     private async Task RecordPullAsync(DeviceRegistration device, PullRequest request, DevicePull pull, OfflineProfile profile, string revision,
-        long generation, long errorBaseline, DeviceReset? consumed, bool newDatabase, IReadOnlyList<TableStatus> status, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        long generation, long errorBaseline, DeviceReset? consumed, bool newDatabase, IReadOnlyList<TableStatus> status, HashSet<string> changedTables,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         var tables = new Dictionary<string, DeviceTableStatus>(StringComparer.Ordinal);
         foreach (var table in status)
         {
             var before = newDatabase ? null : device.Tables.GetValueOrDefault(table.Table);
             bool? matched = before?.ChecksumMatched;
-            if (table.Count is { } count && request.Holdings?.GetValueOrDefault(table.Table) is { } held)
+            // The holdings are what the device held before applying this answer, the figures what it holds after: they
+            // describe the same rows only where the answer changes nothing in the table.
+            if (table.Count is { } count && !changedTables.Contains(table.Table) && request.Holdings?.GetValueOrDefault(table.Table) is { } held)
             {
                 matched = held.Count == count && string.Equals(held.Checksum, table.Checksum, StringComparison.OrdinalIgnoreCase);
             }
