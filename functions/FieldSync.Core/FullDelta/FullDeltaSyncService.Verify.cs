@@ -80,9 +80,10 @@ public sealed partial class FullDeltaSyncService
                     break;
                 }
                 (count, checksum) = (bucket.Count, BucketChecksum.Format(bucket.Checksum));
-                var held = valid.Tables.GetValueOrDefault(rule.Table);
-                var matched = held is not null && held.Count == bucket.Count && held.Checksum == checksum;
-                if (held is not null)
+                // A table not reported is one the device holds no rows of: it matches an empty bucket only.
+                var reported = valid.Tables.TryGetValue(rule.Table, out var held);
+                var matched = reported ? held!.Count == bucket.Count && held.Checksum == checksum : bucket.Count == 0;
+                if (reported)
                 {
                     judged[rule.Table] = matched;
                 }
