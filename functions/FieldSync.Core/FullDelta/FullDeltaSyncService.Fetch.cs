@@ -22,16 +22,13 @@ public sealed partial class FullDeltaSyncService
     public async Task<FullDeltaOutcome<FetchResult>> FetchAsync(string userId, FetchRequest? request, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
-        if (fetchValidator.Validate(request, errors) is not { } valid)
-        {
-            return FullDeltaOutcomes.Invalid<FetchResult>(errors);
-        }
-        var (session, failure, detail, field) = await OpenAsync(userId, valid.DeviceId, valid.Checkpoint, cancellationToken);
+        var valid = fetchValidator.Validate(request, errors);
+        var (session, refusal) = await StartAsync<FetchResult>(userId, valid, errors, cancellationToken);
         if (session is null)
         {
-            return Refused<FetchResult>(failure, detail, field);
+            return refusal!;
         }
-        if (!session.Profile.Tables.TryGetValue(valid.Table, out var rule))
+        if (!session.Profile.Tables.TryGetValue(valid!.Table, out var rule))
         {
             return NotInProfile<FetchResult>(session.Profile, valid.Table, "table");
         }

@@ -23,16 +23,13 @@ public sealed partial class FullDeltaSyncService
     public async Task<FullDeltaOutcome<VerifyResult>> VerifyAsync(string userId, VerifyRequest? request, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
-        if (verifyValidator.Validate(request, errors) is not { } valid)
-        {
-            return FullDeltaOutcomes.Invalid<VerifyResult>(errors);
-        }
-        var (session, failure, detail, field) = await OpenAsync(userId, valid.DeviceId, valid.Checkpoint, cancellationToken);
+        var valid = verifyValidator.Validate(request, errors);
+        var (session, refusal) = await StartAsync<VerifyResult>(userId, valid, errors, cancellationToken);
         if (session is null)
         {
-            return Refused<VerifyResult>(failure, detail, field);
+            return refusal!;
         }
-        if (valid.Tables.Keys.FirstOrDefault(t => !session.Profile.Tables.ContainsKey(t)) is { } notInProfile)
+        if (valid!.Tables.Keys.FirstOrDefault(t => !session.Profile.Tables.ContainsKey(t)) is { } notInProfile)
         {
             return NotInProfile<VerifyResult>(session.Profile, notInProfile, "tables." + notInProfile);
         }

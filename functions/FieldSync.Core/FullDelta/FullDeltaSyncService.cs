@@ -63,6 +63,22 @@ public sealed partial class FullDeltaSyncService(
         return (session, FullDeltaFailure.None, null, "");
     }
 
+    /// <summary>
+    /// A validated request's device session, or the refusal to answer: the validator's errors when <paramref name="valid"/>
+    /// is null, else what <see cref="OpenAsync"/> found wrong.
+    /// </summary>
+    private async Task<(DeviceSession? Session, FullDeltaOutcome<TResult>? Refusal)> StartAsync<TResult>(string userId, IDeviceRequest? valid,
+        List<Records.FieldError> errors, CancellationToken cancellationToken)
+        where TResult : class
+    {
+        if (valid is null)
+        {
+            return (null, FullDeltaOutcomes.Invalid<TResult>(errors));
+        }
+        var (session, failure, detail, field) = await OpenAsync(userId, valid.DeviceId, valid.Checkpoint, cancellationToken);
+        return session is null ? (null, FullDeltaOutcomes.Refused<TResult>(failure, detail!, field)) : (session, null);
+    }
+
     /// <summary>The head of the scope the device reads <paramref name="rule"/>'s bucket from: its user scope, or its copy of the shared one.</summary>
     private async Task<ScopeHead> HeadForAsync(DeviceSession session, TableRule rule, string userId, CancellationToken cancellationToken)
     {
@@ -78,10 +94,6 @@ public sealed partial class FullDeltaSyncService(
         }
         return session.SharedHead;
     }
-
-    private static FullDeltaOutcome<T> Refused<T>(FullDeltaFailure failure, string? detail, string field)
-        where T : class
-        => FullDeltaOutcomes.Refused<T>(failure, detail!, field);
 
     private static FullDeltaOutcome<T> NotInProfile<T>(OfflineProfile profile, string table, string field)
         where T : class

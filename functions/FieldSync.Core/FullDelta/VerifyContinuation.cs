@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using FieldSync.Core.Records;
 using FieldSync.Core.Schema;
 using FieldSync.Core.Sync;
@@ -21,23 +20,13 @@ public sealed record VerifyContinuation(string DeviceId, long Generation, string
     {
         var text = string.Join('\n', Version, DeviceId, Generation.ToString(CultureInfo.InvariantCulture), Table, Listing ? "1" : "0", Scope,
             At.ToString(CultureInfo.InvariantCulture), After ?? "");
-        return Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Base64Url.Encode(text);
     }
 
     /// <summary>The continuation, when the token is one issued to this device for this database; null otherwise.</summary>
     public static VerifyContinuation? Decode(string token, string deviceId, long generation)
     {
-        if (token.Length is 0 or > FullDeltaLimits.MaxContinuationLength || !token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-        {
-            return null;
-        }
-        string text;
-        try
-        {
-            var base64 = token.Replace('-', '+').Replace('_', '/');
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=')));
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        if (Base64Url.Decode(token, FullDeltaLimits.MaxContinuationLength) is not { } text)
         {
             return null;
         }

@@ -9,20 +9,11 @@ public sealed partial class FullDeltaFunctions
 {
     /// <summary>Fetch: up to 1,000 rows of one table that the device's bucket holds, as a pull delivers them; the other ids are gone.</summary>
     [Function(nameof(Fetch))]
-    public async Task<IActionResult> Fetch([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sync/fetch")] HttpRequest req)
-    {
-        var (caller, request, failure) = await ReadAsync(req, FullDeltaJsonContext.Default.FetchRequest, "Invalid fetch request");
-        if (caller is null || request is null)
+    public Task<IActionResult> Fetch([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sync/fetch")] HttpRequest req)
+        => RunAsync(req, FullDeltaJsonContext.Default.FetchRequest, nameof(Fetch), service.FetchAsync, (caller, request, result) =>
         {
-            return failure!;
-        }
-        var outcome = await service.FetchAsync(caller.UserId, request, req.HttpContext.RequestAborted);
-        if (outcome.Result is not { } result)
-        {
-            return Refused("Fetch", caller, outcome);
-        }
-        FullDeltaLog.Fetched(logger, result.Table, caller.UserId, request.DeviceId!, result.Rows.Count, result.Gone.Count);
-        var response = new FetchResponse(result.Table, [.. result.Rows.Select(op => new FeedDocument(op.Data!))], result.Gone);
-        return new JsonWriterResult(StatusCodes.Status200OK, w => JsonSerializer.Serialize(w, response, FullDeltaJsonContext.Default.FetchResponse)) { Compress = true };
-    }
+            FullDeltaLog.Fetched(logger, result.Table, caller.UserId, request.DeviceId!, result.Rows.Count, result.Gone.Count);
+            var response = new FetchResponse(result.Table, [.. result.Rows.Select(op => new FeedDocument(op.Data!))], result.Gone);
+            return new JsonWriterResult(StatusCodes.Status200OK, w => JsonSerializer.Serialize(w, response, FullDeltaJsonContext.Default.FetchResponse)) { Compress = true };
+        });
 }

@@ -21,20 +21,28 @@ public sealed partial class FullDeltaFunctions(FullDeltaSyncService service, Req
     private const int MaxBodyBytes = 256 * 1024;
 
     /// <summary>
-    /// Authorizes a technician and reads the body as <typeparamref name="T"/> with the generated contract; a body that does
-    /// not fit it (a wrong type, an unknown field) is one validation problem naming where.
+    /// The operations' shared course: a technician caller, the body read as <typeparamref name="TRequest"/> with the
+    /// generated contract (a body that does not fit it — a wrong type, an unknown field — is one validation problem naming
+    /// where), the service's <paramref name="call"/>, then its <paramref name="answer"/> or the refusal's problem.
     /// </summary>
-    private async Task<(Caller? Caller, T? Request, IActionResult? Failure)> ReadAsync<T>(HttpRequest req, JsonTypeInfo<T> contract, string title)
-        where T : class
+    private async Task<IActionResult> RunAsync<TRequest, TResult>(HttpRequest req, JsonTypeInfo<TRequest> contract, string operation,
+        Func<string, TRequest, CancellationToken, Task<FullDeltaOutcome<TResult>>> call, Func<Caller, TRequest, TResult, JsonWriterResult> answer)
+        where TRequest : class
+        where TResult : class
     {
         var (caller, denied) = await guard.AuthorizeAsync(req, DeviceRoles);
         if (caller is null)
         {
-            return (null, null, denied);
+            return denied!;
         }
         var (request, bad) = await RequestGuard.ReadRequestAsync(req, MaxBodyBytes, (body, errors) => Parse(body, contract, errors)!,
-            title, "The request does not fit its shape; nothing was read.");
-        return (caller, request, bad);
+            $"Invalid {operation.ToLowerInvariant()} request", "The request does not fit its shape; nothing was read.");
+        if (request is null)
+        {
+            return bad!;
+        }
+        var outcome = await call(caller.UserId, request, req.HttpContext.RequestAborted);
+        return outcome.Result is { } result ? answer(caller, request, result) : Refused(operation, caller, outcome);
     }
 
     /// <summary>Null only with an error added, which makes <see cref="RequestGuard.ReadRequestAsync{T}"/> answer the problem.</summary>
