@@ -29,14 +29,21 @@ public class FullDeltaApiTests(ApiFixture api)
         }
     }
 
-    [Fact]
-    public async Task Verify_WorkOrderMissing_ListsItAndFetchReturnsItGzipped()
+    /// <summary>A new technician with a booking and its work order, whose phone finished its first sync (dispose the client).</summary>
+    private async Task<(HttpClient Client, string WorkOrder, string DeviceId, string Checkpoint)> SyncedTechnicianAsync()
     {
         using var dispatcher = api.Dispatcher();
         var (user, _, workOrder, _) = await FieldServiceData.TechnicianWithBookingAsync(dispatcher);
-        using var client = api.As(user, Roles.Technician);
+        var client = api.As(user, Roles.Technician);
         var deviceId = "phone-" + user;
-        var checkpoint = await FirstSyncAsync(client, deviceId);
+        return (client, workOrder, deviceId, await FirstSyncAsync(client, deviceId));
+    }
+
+    [Fact]
+    public async Task Verify_WorkOrderMissing_ListsItAndFetchReturnsItGzipped()
+    {
+        var (technician, workOrder, deviceId, checkpoint) = await SyncedTechnicianAsync();
+        using var client = technician;
 
         // The device lost its work order: it reports no rows of that table and holds its booking.
         var verifyBody = JsonSerializer.Serialize(new { deviceId, checkpoint, tables = new Dictionary<string, object> { ["workorder"] = new { count = 0, checksum = "0000000000000000" } } });
@@ -98,11 +105,8 @@ public class FullDeltaApiTests(ApiFixture api)
     [Fact]
     public async Task Verify_OlderDatabase_Is409Superseded()
     {
-        using var dispatcher = api.Dispatcher();
-        var (user, _, _, _) = await FieldServiceData.TechnicianWithBookingAsync(dispatcher);
-        using var client = api.As(user, Roles.Technician);
-        var deviceId = "phone-" + user;
-        var old = await FirstSyncAsync(client, deviceId);
+        var (technician, _, deviceId, old) = await SyncedTechnicianAsync();
+        using var client = technician;
         await FirstSyncAsync(client, deviceId); // reinstalled: a new database
 
         using var verify = await client.PostAsync(VerifyUri, Http.JsonBody(JsonSerializer.Serialize(new { deviceId, checkpoint = old, tables = new { } })));
