@@ -54,6 +54,9 @@ public static class ServiceRegistration
         services.AddSingleton<FeedFanOut>();
         services.AddSingleton<FeedSweeper>();
         services.AddSingleton<PullService>();
+        services.AddSingleton<FieldSync.Core.FullDelta.VerifyRequestValidator>();
+        services.AddSingleton<FieldSync.Core.FullDelta.FetchRequestValidator>();
+        services.AddSingleton<FieldSync.Core.FullDelta.FullDeltaSyncService>();
         services.AddSingleton<FieldSync.Core.Devices.DeviceStatusService>();
         services.AddSingleton<FieldSync.Core.Push.PushRules>();
         services.AddSingleton<FieldSync.Core.Push.PushService>();

@@ -23,6 +23,7 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
     private const int MaxActionsPerTransaction = 100; // the entity-group transaction limit, head included
     private const int MaxTransactionPayloadChars = 1_500_000; // stay well inside the 4 MiB transaction limit
     private const int DataChunkChars = 30_000; // a string property holds at most 32K UTF-16 characters
+    private const int MaxPageEntities = 1000; // the most entities one query page returns
 
     private readonly TableClient feed = service.GetTableClient(options.TablePrefix + TableNames.Feed);
     private readonly TableClient scopes = service.GetTableClient(options.TablePrefix + TableNames.Scopes);
@@ -78,6 +79,75 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
             members.Add(ToMember(entity));
         }
         return members;
+    }
+
+    public async Task<MemberPage> ListBucketMembersAsync(string scopeId, string table, string? afterId, int max, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        await created.Value;
+        max = Math.Min(max, MaxPageEntities);
+        var filter = afterId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {scopeId} and RowKey ge {$"m|{table}|"} and RowKey lt {$"m|{table}}}"}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {scopeId} and RowKey gt {MemberKey(table, afterId)} and RowKey lt {$"m|{table}}}"}");
+        var members = new List<Member>(max);
+        await foreach (var page in feed.QueryAsync<TableEntity>(filter, max, cancellationToken: cancellationToken).AsPages(pageSizeHint: max))
+        {
+            foreach (var entity in page.Values)
+            {
+                if (members.Count == max)
+                {
+                    return new MemberPage(members, true);
+                }
+                members.Add(ToMember(entity));
+            }
+            if (members.Count == max || page.ContinuationToken is null)
+            {
+                return new MemberPage(members, page.ContinuationToken is not null);
+            }
+        }
+        return new MemberPage(members, false);
+    }
+
+    public async Task<IReadOnlyList<FeedOp>> ReadOpsAtAsync(string scopeId, string table, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken)
+    {
+        await created.Value;
+        var wanted = seqs.Where(s => s > 0).Distinct().Order().ToList();
+        // Greedy windows: each starts at the first sequence not covered yet and ends at the last wanted one within
+        // 1,000 of it. Sequence numbers are unique in the scope, so a window holds at most 1,000 ops: one page.
+        var windows = new List<(long From, long To)>();
+        for (var i = 0; i < wanted.Count;)
+        {
+            var from = wanted[i];
+            while (i < wanted.Count && wanted[i] - from < MaxPageEntities)
+            {
+                i++;
+            }
+            windows.Add((from, wanted[i - 1]));
+        }
+        var wantedSet = wanted.ToHashSet();
+        var found = new System.Collections.Concurrent.ConcurrentBag<FeedOp>();
+        await Parallel.ForEachAsync(windows, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (window, ct) =>
+        {
+            if (window.From == window.To)
+            {
+                var one = await feed.GetEntityIfExistsAsync<TableEntity>(scopeId, OpKey(table, window.From), cancellationToken: ct);
+                if (one.HasValue)
+                {
+                    found.Add(ToOp(table, one.Value!));
+                }
+                return;
+            }
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {scopeId} and RowKey ge {OpKey(table, window.From)} and RowKey le {OpKey(table, window.To)}");
+            await foreach (var entity in feed.QueryAsync<TableEntity>(filter, MaxPageEntities, cancellationToken: ct))
+            {
+                var op = ToOp(table, entity);
+                if (wantedSet.Contains(op.Seq))
+                {
+                    found.Add(op);
+                }
+            }
+        });
+        return [.. found.OrderBy(op => op.Seq)];
     }
 
     public async Task<IReadOnlyList<Member>> FindMembersAsync(string scopeId, string table, string column, string value, CancellationToken cancellationToken)

@@ -57,6 +57,9 @@ internal sealed class BenchmarkResults
     public long PullIdleWireBytes { get; set; }
     public long PullIdleJsonBytes { get; set; }
 
+    /// <summary>A damaged device's verify + fetch repair against its first sync (<see cref="FullDeltaBenchmark"/>).</summary>
+    public FullDeltaCost? FullDelta { get; set; }
+
     public string PushTechnician { get; set; } = "";
     public int PushSeedRecords { get; set; }
     public long PushFirstSyncRecords { get; set; }
@@ -119,6 +122,13 @@ internal sealed class BenchmarkResults
             ("raw_scan_entities_per_second", Invariant($"{RawEntitiesPerSecond:N0} ({RawScanEntities:N0} entities)"), "", ""),
             ("initial_sync_wire_bytes_per_record", Invariant($"{WireBytesPerRecord:0.0} gzip ({JsonBytesPerRecord:0.0} as JSON)"), "", ""),
             ("pull_idle_wire_bytes", Invariant($"{PullIdleWireBytes:N0} gzip ({PullIdleJsonBytes:N0} as JSON)"), "", ""),
+            ("full_delta_sync_repair_vs_first_sync", FullDelta is { } fd
+                ? Invariant($"transactions {fd.TransactionRatio:0.000} ({fd.RepairTransactions:N0} / {fd.FirstSyncTransactions:N0}), gzip bytes {fd.WireBytesRatio:0.000} ({fd.RepairWireBytes:N0} / {fd.FirstSyncWireBytes:N0})")
+                : "not run", Invariant($"both < {FullDeltaCost.RatioTarget:0.0}"), FullDelta is null ? "" : Verdict(FullDelta.Passes)),
+            ("  full delta sync: damage and requests", FullDelta is { } fr
+                ? Invariant($"{fr.Rows:N0} rows: {fr.Missing} missing, {fr.Extra} extra, {fr.Stale} stale; repair {fr.RepairVerifies} verifies + {fr.RepairFetches} fetches; first sync {fr.FirstSyncRequests} pulls")
+                : "", "", ""),
+            ("  full delta sync: verify, all matched", FullDelta is { } fm ? Invariant($"{fm.MatchedTransactions} transactions in {fm.MatchedVerifies} verify") : "", "", ""),
             ("scope_build_transactions", Invariant($"{SharedScopeBuildTransactions:N0} (shared scope, {SharedScopeOps:N0} records, {ScopeBuildTransactionsPer1000:0.0} per 1000, {SharedScopeBuildSeconds:0.0} s)"), "", ""),
             ("user_scope_build_transactions", Invariant($"{UserScopeBuildTransactions:0.0} (mean of {s.Technicians}, {UserScopeBuildSeconds:0.00} s each)"), "", ""),
             ("push_transactions_per_change", Invariant($"{PushTransactionsPerChange:0.00} ({PushChangesApplied:N0} updates in {PushBatchesMeasured} batches of {s.PushBatchSize}, same bucket, each over a dispatcher's version)"),
@@ -252,6 +262,25 @@ internal sealed class BenchmarkResults
         w.WriteNumber("seed_transactions", SeedTransactions);
         w.WriteNumber("marker_cleanup_transactions", FanOutTransactions);
 
+        if (FullDelta is { } delta)
+        {
+            w.WriteStartObject("full_delta_sync");
+            w.WriteNumber("rows", delta.Rows);
+            w.WriteNumber("missing", delta.Missing);
+            w.WriteNumber("extra", delta.Extra);
+            w.WriteNumber("stale", delta.Stale);
+            w.WriteNumber("first_sync_transactions", delta.FirstSyncTransactions);
+            w.WriteNumber("first_sync_wire_bytes", delta.FirstSyncWireBytes);
+            w.WriteNumber("repair_transactions", delta.RepairTransactions);
+            w.WriteNumber("repair_wire_bytes", delta.RepairWireBytes);
+            w.WriteNumber("repair_verifies", delta.RepairVerifies);
+            w.WriteNumber("repair_fetches", delta.RepairFetches);
+            w.WriteNumber("matched_verify_transactions", delta.MatchedTransactions);
+            w.WriteNumber("transaction_ratio", Math.Round(delta.TransactionRatio, 4));
+            w.WriteNumber("wire_bytes_ratio", Math.Round(delta.WireBytesRatio, 4));
+            w.WriteBoolean("pass", delta.Passes);
+            w.WriteEndObject();
+        }
         w.WriteStartObject("targets");
         WriteTarget(w, "pull_idle_transactions", IdleTransactionsTarget, PullIdleTransactions);
         WriteTarget(w, "initial_sync_transactions_per_1000_records", TransactionsPer1000Target, InitialSyncTransactionsPer1000);

@@ -27,7 +27,8 @@ namespace FieldSync.Benchmarks;
 /// <item>in-process, with a fake clock: a warm-up device of one technician syncs, then a fresh device of another
 /// technician does a whole first sync (counted), then ten technician devices do idle pulls with the clock moved
 /// past the booking interval before each round (counted);</item>
-/// <item>over HTTP on the local host: first syncs timed against a raw <c>Azure.Data.Tables</c> scan of as many entities;</item>
+/// <item>over HTTP on the local host: first syncs timed against a raw <c>Azure.Data.Tables</c> scan of as many entities, and a
+/// damaged device's full delta sync against its first sync (<see cref="FullDeltaBenchmark"/>);</item>
 /// <item>in-process, the host gone: an extra technician's tablet pushes batches of work order updates, counted end to
 /// end (accept, apply, fan-out), the apply timed against raw upserts (<see cref="PushBenchmark"/>).</item>
 /// </list>
@@ -227,6 +228,8 @@ internal static class SyncBenchmark
                 feedScans.Add(await RawScan.OpLogAsync(rawFeed, sharedScope, cancellationToken));
             }
             var idleHttp = await last!.PullOnceAsync(settings.PageSize, cancellationToken);
+            results.FullDelta = await FullDeltaBenchmark.RunAsync(http, host.RoutePrefix.Length == 0 ? "" : host.RoutePrefix + "/",
+                host.Services.GetRequiredService<StorageTransactionCounter>(), httpUser, [.. profile.Tables.Keys], settings.PageSize, Step, cancellationToken);
             results.HttpSyncRecords = warm.Records;
             results.HttpSyncPulls = warm.Pulls;
             results.HttpSyncSeconds = syncs.Select(s => s.Elapsed.TotalSeconds).ToList();

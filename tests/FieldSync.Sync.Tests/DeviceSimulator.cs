@@ -7,7 +7,7 @@ namespace FieldSync.Sync.Tests;
 /// A device's offline database as the pull protocol builds it: resync drops a table, upserts replace rows,
 /// removes delete them. It pulls until the server says there is no more.
 /// </summary>
-public sealed class DeviceSimulator(PullService pulls, string userId, string deviceId)
+public sealed partial class DeviceSimulator(PullService pulls, string userId, string deviceId)
 {
     public Dictionary<string, Dictionary<string, JsonElement>> Tables { get; } = new(StringComparer.Ordinal);
 

@@ -17,23 +17,13 @@ internal static class OnlineContinuation
     public static string Encode(string binding, OnlinePlan plan, string position)
     {
         var text = string.Join('\n', Version, Hash(binding, plan.Key, position), plan.Key, position);
-        return Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Sync.Base64Url.Encode(text);
     }
 
     /// <summary>The position the continuation names, or null when it is not one this query and caller were given.</summary>
     public static string? Decode(string continuation, string binding, OnlinePlan plan)
     {
-        if (continuation.Length is 0 or > OnlineLimits.MaxContinuationLength || !continuation.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-        {
-            return null;
-        }
-        string text;
-        try
-        {
-            var base64 = continuation.Replace('-', '+').Replace('_', '/');
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=')));
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        if (Sync.Base64Url.Decode(continuation, OnlineLimits.MaxContinuationLength) is not { } text)
         {
             return null;
         }

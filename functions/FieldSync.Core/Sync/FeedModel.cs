@@ -141,6 +141,19 @@ public interface IFeedStore
     /// <summary>Every member row of one bucket, in and out: one range query where several point reads would cost more.</summary>
     Task<IReadOnlyList<Member>> GetBucketMembersAsync(string scopeId, string table, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Up to <paramref name="max"/> (at most 1,000) member rows of one bucket, in and out, in id order after
+    /// <paramref name="afterId"/> (null: from the start): one key-range query, never a property filter.
+    /// </summary>
+    Task<MemberPage> ListBucketMembersAsync(string scopeId, string table, string? afterId, int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The ops of one bucket at the given sequence numbers that still exist (a newer op of the same record deleted the
+    /// older one), by key ranges of at most 1,000 sequence numbers each (a point read for a lone one), so ops close
+    /// together in the log cost one storage transaction between them.
+    /// </summary>
+    Task<IReadOnlyList<FeedOp>> ReadOpsAtAsync(string scopeId, string table, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken);
+
     /// <summary>Members of a bucket that are in and whose lookup <paramref name="column"/> holds <paramref name="value"/>.</summary>
     Task<IReadOnlyList<Member>> FindMembersAsync(string scopeId, string table, string column, string value, CancellationToken cancellationToken);
 

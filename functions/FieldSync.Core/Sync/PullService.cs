@@ -455,7 +455,7 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
     /// A position above the bucket's last seq was never issued for this bucket (the scope was rebuilt, or the token
     /// is forged): waiting for ops above it would leave the device stale forever.
     /// </summary>
-    private static bool MustRestart(BucketState bucket, BucketCheckpoint cp)
+    internal static bool MustRestart(BucketState bucket, BucketCheckpoint cp)
         => bucket.Floor > Math.Max(cp.Seq, cp.FloorSeen) || cp.Seq > bucket.LastSeq;
 
     /// <summary>

@@ -123,6 +123,7 @@ public partial class BadInputCatalogueTests(ApiFixture api, ITestOutputHelper ou
         BuildDevices();
         BuildWrongMethods();
         BuildOnline();
+        BuildFullDelta();
 
         AssertEveryOperationHasCases();
         var duplicates = cases.GroupBy(c => c.ToString(), StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();

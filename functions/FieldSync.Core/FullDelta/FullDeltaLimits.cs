@@ -1,0 +1,17 @@
+namespace FieldSync.Core.FullDelta;
+
+/// <summary>The bounds that keep a verify or a fetch a bounded number of storage transactions whatever the data size.</summary>
+public static class FullDeltaLimits
+{
+    /// <summary>
+    /// Member rows a verify answer reads at most (and so lists at most): one storage page of member rows. The device may
+    /// ask for fewer (<c>pageSize</c>).
+    /// </summary>
+    public const int MaxPageRows = 1000;
+
+    /// <summary>Ids one fetch may name.</summary>
+    public const int MaxFetchIds = 1000;
+
+    /// <summary>Longest continuation token accepted; those the server issues are far shorter.</summary>
+    public const int MaxContinuationLength = 2048;
+}

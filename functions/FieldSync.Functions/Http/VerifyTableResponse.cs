@@ -1,0 +1,6 @@
+using FieldSync.Core.FullDelta;
+
+namespace FieldSync.Functions.Http;
+
+/// <summary>One table of a verify answer on the wire; <see cref="Rows"/> are <c>[id, version, seq]</c> arrays, absent for a matched table.</summary>
+public sealed record VerifyTableResponse(string Status, long? Count, string? Checksum, IReadOnlyList<MemberRow>? Rows, bool Complete);
