@@ -9,6 +9,23 @@ namespace FieldSync.Core.Records;
 /// </summary>
 public static class RecordJson
 {
+    /// <summary>A page of records as the list APIs answer it: <c>{ "value": [records], "continuation"? }</c>.</summary>
+    public static void WritePage(Utf8JsonWriter writer, IEnumerable<Record> records, string? continuation)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("value");
+        foreach (var record in records)
+        {
+            Write(writer, record);
+        }
+        writer.WriteEndArray();
+        if (continuation is not null)
+        {
+            writer.WriteString("continuation", continuation);
+        }
+        writer.WriteEndObject();
+    }
+
     public static void Write(Utf8JsonWriter writer, Record record)
     {
         writer.WriteStartObject();

@@ -23,21 +23,7 @@ public sealed partial class OnlineFunctions
                 return (Failure(result), result);
             }
             LogQuery(table, caller.UserId, page.Records.Count, page.Examined, result.Plan!.ToString(), page.Continuation is not null);
-            return (new JsonWriterResult(StatusCodes.Status200OK, w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("value");
-                foreach (var record in page.Records)
-                {
-                    RecordJson.Write(w, record);
-                }
-                w.WriteEndArray();
-                if (page.Continuation is not null)
-                {
-                    w.WriteString("continuation", page.Continuation);
-                }
-                w.WriteEndObject();
-            })
+            return (new JsonWriterResult(StatusCodes.Status200OK, w => RecordJson.WritePage(w, page.Records, page.Continuation))
             { Compress = true }, result);
         });
 }

@@ -46,20 +46,6 @@ public sealed partial class RecordsFunctions
         {
             return ApiResults.FromFailure(result);
         }
-        return new JsonWriterResult(StatusCodes.Status200OK, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("value");
-            foreach (var record in page.Records)
-            {
-                RecordJson.Write(w, record);
-            }
-            w.WriteEndArray();
-            if (page.Continuation is not null)
-            {
-                w.WriteString("continuation", page.Continuation);
-            }
-            w.WriteEndObject();
-        });
+        return new JsonWriterResult(StatusCodes.Status200OK, w => RecordJson.WritePage(w, page.Records, page.Continuation));
     }
 }
