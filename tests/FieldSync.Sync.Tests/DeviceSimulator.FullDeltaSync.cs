@@ -17,8 +17,7 @@ public sealed partial class DeviceSimulator
     /// </summary>
     public async Task<FullDeltaRun> FullDeltaSyncAsync(FullDeltaSyncService service, int? pageSize = null, Func<Task>? betweenPages = null)
     {
-        var holdings = Tables.ToDictionary(t => t.Key, t => (ReportedHolding?)new ReportedHolding(t.Value.Count,
-            BucketChecksum.Format(t.Value.Aggregate(0L, (x, row) => x ^ BucketChecksum.Of(row.Key, row.Value.GetProperty("version").GetInt64())))), StringComparer.Ordinal);
+        var holdings = Tables.ToDictionary(t => t.Key, t => (ReportedHolding?)new ReportedHolding(t.Value.Count, ChecksumOf(t.Key)), StringComparer.Ordinal);
         var listed = new Dictionary<string, List<MemberRow>>(StringComparer.Ordinal);
         var answered = new List<VerifiedTable>();
         int verifies = 0, fetches = 0, deleted = 0, fetched = 0, gone = 0;

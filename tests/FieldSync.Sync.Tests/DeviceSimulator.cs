@@ -22,6 +22,13 @@ public sealed partial class DeviceSimulator(PullService pulls, string userId, st
 
     public long VersionOf(string table, string id) => Tables[table][id].GetProperty("version").GetInt64();
 
+    /// <summary>The table's checksum over the rows held (see <see cref="BucketChecksum"/>), formatted as the server sends it.</summary>
+    public string ChecksumOf(string table)
+        => BucketChecksum.Format((Tables.GetValueOrDefault(table) ?? []).Aggregate(0L, (x, row) => x ^ BucketChecksum.Of(row.Key, row.Value.GetProperty("version").GetInt64())));
+
+    /// <summary>The rows held of a table.</summary>
+    public int CountOf(string table) => Tables.TryGetValue(table, out var rows) ? rows.Count : 0;
+
     /// <summary>Pulls pages until hasMore is false. Returns the results of this sync.</summary>
     public async Task<List<PullResult>> SyncAsync(IReadOnlyList<string>? tables = null, bool force = false, int pageSize = PullService.DefaultPageSize)
     {
@@ -97,10 +104,9 @@ public sealed partial class DeviceSimulator(PullService pulls, string userId, st
     {
         foreach (var status in result.Status.Where(s => s.Count is not null))
         {
-            var rows = Tables.TryGetValue(status.Table, out var held) ? held : [];
-            var checksum = rows.Aggregate(0L, (x, row) => x ^ BucketChecksum.Of(row.Key, row.Value.GetProperty("version").GetInt64()));
-            Assert.True(status.Count == rows.Count && status.Checksum == BucketChecksum.Format(checksum),
-                $"{deviceId}: {status.Table} figures say {status.Count} rows / {status.Checksum}, the device holds {rows.Count} / {BucketChecksum.Format(checksum)}");
+            var (count, checksum) = (CountOf(status.Table), ChecksumOf(status.Table));
+            Assert.True(status.Count == count && status.Checksum == checksum,
+                $"{deviceId}: {status.Table} figures say {status.Count} rows / {status.Checksum}, the device holds {count} / {checksum}");
         }
     }
 }

@@ -13,12 +13,7 @@ public class HoldingsTests
 {
     private static readonly DateTimeOffset Today9 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
 
-    private static TableHolding HoldingOf(DeviceSimulator device, string table)
-    {
-        var rows = device.Tables.GetValueOrDefault(table) ?? [];
-        var checksum = rows.Aggregate(0L, (x, row) => x ^ BucketChecksum.Of(row.Key, row.Value.GetProperty("version").GetInt64()));
-        return new TableHolding(rows.Count, BucketChecksum.Format(checksum));
-    }
+    private static TableHolding HoldingOf(DeviceSimulator device, string table) => new(device.CountOf(table), device.ChecksumOf(table));
 
     private static async Task<bool?> PullReportingAsync(SyncHarness h, DeviceSimulator device, string user, TableHolding holding)
     {
