@@ -81,33 +81,6 @@ public sealed class TableFeedStore(TableServiceClient service, StorageOptions op
         return members;
     }
 
-    public async Task<MemberPage> ListBucketMembersAsync(string scopeId, string table, string? afterId, int max, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        await created.Value;
-        max = Math.Min(max, MaxPageEntities);
-        var filter = afterId is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {scopeId} and RowKey ge {$"m|{table}|"} and RowKey lt {$"m|{table}}}"}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {scopeId} and RowKey gt {MemberKey(table, afterId)} and RowKey lt {$"m|{table}}}"}");
-        var members = new List<Member>(max);
-        await foreach (var page in feed.QueryAsync<TableEntity>(filter, max, cancellationToken: cancellationToken).AsPages(pageSizeHint: max))
-        {
-            foreach (var entity in page.Values)
-            {
-                if (members.Count == max)
-                {
-                    return new MemberPage(members, true);
-                }
-                members.Add(ToMember(entity));
-            }
-            if (members.Count == max || page.ContinuationToken is null)
-            {
-                return new MemberPage(members, page.ContinuationToken is not null);
-            }
-        }
-        return new MemberPage(members, false);
-    }
-
     public async Task<IReadOnlyList<FeedOp>> ReadOpsAtAsync(string scopeId, string table, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken)
     {
         await created.Value;

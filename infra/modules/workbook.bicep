@@ -38,6 +38,7 @@ var queries = {
   'telemetry-sources.kql': loadTextContent('../monitoring/queries/telemetry-sources.kql')
   'online-reads.kql': loadTextContent('../monitoring/queries/online-reads.kql')
   'cleanup-runs.kql': loadTextContent('../monitoring/queries/cleanup-runs.kql')
+  'full-delta-syncs.kql': loadTextContent('../monitoring/queries/full-delta-syncs.kql')
 }
 
 // Query items (type 3) get the text of the file they name; text and parameter items stay as they are.

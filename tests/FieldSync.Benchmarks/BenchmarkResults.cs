@@ -122,13 +122,13 @@ internal sealed class BenchmarkResults
             ("raw_scan_entities_per_second", Invariant($"{RawEntitiesPerSecond:N0} ({RawScanEntities:N0} entities)"), "", ""),
             ("initial_sync_wire_bytes_per_record", Invariant($"{WireBytesPerRecord:0.0} gzip ({JsonBytesPerRecord:0.0} as JSON)"), "", ""),
             ("pull_idle_wire_bytes", Invariant($"{PullIdleWireBytes:N0} gzip ({PullIdleJsonBytes:N0} as JSON)"), "", ""),
-            ("full_delta_sync_repair_vs_first_sync", FullDelta is { } fd
-                ? Invariant($"transactions {fd.TransactionRatio:0.000} ({fd.RepairTransactions:N0} / {fd.FirstSyncTransactions:N0}), gzip bytes {fd.WireBytesRatio:0.000} ({fd.RepairWireBytes:N0} / {fd.FirstSyncWireBytes:N0})")
-                : "not run", Invariant($"both < {FullDeltaCost.RatioTarget:0.0}"), FullDelta is null ? "" : Verdict(FullDelta.Passes)),
-            ("  full delta sync: damage and requests", FullDelta is { } fr
-                ? Invariant($"{fr.Rows:N0} rows: {fr.Missing} missing, {fr.Extra} extra, {fr.Stale} stale; repair {fr.RepairVerifies} verifies + {fr.RepairFetches} fetches; first sync {fr.FirstSyncRequests} pulls")
+            ("full_delta_sync_repair_vs_first_sync", FullDelta is { } fd ? Repair(fd, fd.Spread) : "not run",
+                Invariant($"both < {FullDeltaCost.RatioTarget:0.0}"), FullDelta is null ? "" : Verdict(FullDelta.Passes)),
+            ("  full delta sync: few rows damaged", FullDelta is { } ff ? Repair(ff, ff.Few) : "", "", ""),
+            ("  full delta sync: spread, no held-rows filters", FullDelta is { } fu ? Repair(fu, fu.Unfiltered) : "", "", ""),
+            ("  full delta sync: verify, all matched", FullDelta is { } fm
+                ? Invariant($"{fm.MatchedTransactions} transactions in {fm.MatchedVerifies} verify; first sync of {fm.Rows:N0} rows: {fm.FirstSyncTransactions} transactions, {fm.FirstSyncWireBytes:N0} bytes, {fm.FirstSyncRequests} pulls")
                 : "", "", ""),
-            ("  full delta sync: verify, all matched", FullDelta is { } fm ? Invariant($"{fm.MatchedTransactions} transactions in {fm.MatchedVerifies} verify") : "", "", ""),
             ("scope_build_transactions", Invariant($"{SharedScopeBuildTransactions:N0} (shared scope, {SharedScopeOps:N0} records, {ScopeBuildTransactionsPer1000:0.0} per 1000, {SharedScopeBuildSeconds:0.0} s)"), "", ""),
             ("user_scope_build_transactions", Invariant($"{UserScopeBuildTransactions:0.0} (mean of {s.Technicians}, {UserScopeBuildSeconds:0.00} s each)"), "", ""),
             ("push_transactions_per_change", Invariant($"{PushTransactionsPerChange:0.00} ({PushChangesApplied:N0} updates in {PushBatchesMeasured} batches of {s.PushBatchSize}, same bucket, each over a dispatcher's version)"),
@@ -266,19 +266,28 @@ internal sealed class BenchmarkResults
         {
             w.WriteStartObject("full_delta_sync");
             w.WriteNumber("rows", delta.Rows);
-            w.WriteNumber("missing", delta.Missing);
-            w.WriteNumber("extra", delta.Extra);
-            w.WriteNumber("stale", delta.Stale);
             w.WriteNumber("first_sync_transactions", delta.FirstSyncTransactions);
             w.WriteNumber("first_sync_wire_bytes", delta.FirstSyncWireBytes);
-            w.WriteNumber("repair_transactions", delta.RepairTransactions);
-            w.WriteNumber("repair_wire_bytes", delta.RepairWireBytes);
-            w.WriteNumber("repair_verifies", delta.RepairVerifies);
-            w.WriteNumber("repair_fetches", delta.RepairFetches);
             w.WriteNumber("matched_verify_transactions", delta.MatchedTransactions);
-            w.WriteNumber("transaction_ratio", Math.Round(delta.TransactionRatio, 4));
-            w.WriteNumber("wire_bytes_ratio", Math.Round(delta.WireBytesRatio, 4));
             w.WriteBoolean("pass", delta.Passes);
+            w.WriteStartArray("repairs");
+            foreach (var run in new[] { delta.Spread, delta.Few, delta.Unfiltered })
+            {
+                w.WriteStartObject();
+                w.WriteString("damage", run.Damage);
+                w.WriteNumber("missing", run.Missing);
+                w.WriteNumber("extra", run.Extra);
+                w.WriteNumber("stale", run.Stale);
+                w.WriteNumber("transactions", run.Transactions);
+                w.WriteNumber("wire_bytes", run.WireBytes);
+                w.WriteNumber("verifies", run.Verifies);
+                w.WriteNumber("fetches", run.Fetches);
+                w.WriteNumber("sent_whole", run.SentWhole);
+                w.WriteNumber("transaction_ratio", Math.Round(delta.TransactionRatio(run), 4));
+                w.WriteNumber("wire_bytes_ratio", Math.Round(delta.WireBytesRatio(run), 4));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteEndObject();
         }
         w.WriteStartObject("targets");
@@ -349,6 +358,11 @@ internal sealed class BenchmarkResults
             output.WriteLine(Invariant($"  {count,9:0.##}  {operation}"));
         }
     }
+
+    /// <summary>One repair's line: its ratios to the first sync, then the damage, requests and rows sent whole.</summary>
+    private static string Repair(FullDeltaCost cost, RepairRun run)
+        => Invariant($"transactions {cost.TransactionRatio(run):0.000} ({run.Transactions:N0} / {cost.FirstSyncTransactions:N0}), bytes {cost.WireBytesRatio(run):0.000} ({run.WireBytes:N0} / {cost.FirstSyncWireBytes:N0}); ")
+            + Invariant($"{run.Damage}: {run.Missing} missing, {run.Extra} extra, {run.Stale} stale; {run.Verifies} verifies + {run.Fetches} fetches, {run.SentWhole} rows sent whole");
 
     private static string Verdict(bool pass) => pass ? "PASS" : "FAIL";
 

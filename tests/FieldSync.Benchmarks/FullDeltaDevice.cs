@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FieldSync.Core.FullDelta;
 using FieldSync.Core.Sync;
 
 namespace FieldSync.Benchmarks;
@@ -10,7 +11,7 @@ namespace FieldSync.Benchmarks;
 /// <summary>
 /// A device over HTTP that keeps its rows (id → version and JSON per table), so it can be damaged and repair itself with
 /// <c>POST api/sync/verify</c> and <c>api/sync/fetch</c> as docs/sync-protocol.md "Full delta sync" says. Counts the
-/// requests and the bytes on the wire (gzip).
+/// requests and the bytes on the wire both ways (request bodies, and answers gzip), and the rows verify answers sent whole.
 /// </summary>
 internal sealed class FullDeltaDevice(HttpClient http, string apiPrefix, string deviceId)
 {
@@ -22,7 +23,9 @@ internal sealed class FullDeltaDevice(HttpClient http, string apiPrefix, string 
 
     public int Requests { get; private set; }
 
-    public void ResetCounts() => (WireBytes, Requests) = (0, 0);
+    public int SentWhole { get; private set; }
+
+    public void ResetCounts() => (WireBytes, Requests, SentWhole) = (0, 0, 0);
 
     public async Task FirstSyncAsync(int pageSize, CancellationToken cancellationToken)
     {
@@ -51,13 +54,19 @@ internal sealed class FullDeltaDevice(HttpClient http, string apiPrefix, string 
     }
 
     /// <summary>Damages every table alike: of each 20 rows in id order, the first goes missing and the second turns stale; as many extra rows appear.</summary>
-    public (int Missing, int Extra, int Stale) Damage()
+    public (int Missing, int Extra, int Stale) Damage() => Damage(Tables.Keys.ToList(), 20);
+
+    /// <summary>Localized damage: in <paramref name="table"/> only, <paramref name="rows"/> rows missing, as many stale, as many extra.</summary>
+    public (int Missing, int Extra, int Stale) DamageFew(string table, int rows) => Damage([table], Math.Max(2, Tables[table].Count / rows));
+
+    private (int Missing, int Extra, int Stale) Damage(IReadOnlyList<string> tables, int every)
     {
         int missing = 0, extra = 0, stale = 0;
-        foreach (var (table, rows) in Tables)
+        foreach (var table in tables)
         {
+            var rows = Tables[table];
             var ids = rows.Keys.Order(StringComparer.Ordinal).ToList();
-            for (var i = 0; i < ids.Count; i += 20)
+            for (var i = 0; i < ids.Count; i += every)
             {
                 var (version, json) = rows[ids[i]];
                 rows.Remove(ids[i]);
@@ -74,8 +83,11 @@ internal sealed class FullDeltaDevice(HttpClient http, string apiPrefix, string 
         return (missing, extra, stale);
     }
 
-    /// <summary>The whole repair: verify pages, and for each table whose list completes, delete extras and fetch what is missing or stale.</summary>
-    public async Task<(int Verifies, int Fetches, int Repaired)> RepairAsync(IReadOnlyCollection<string> profileTables, CancellationToken cancellationToken)
+    /// <summary>
+    /// The whole repair: verify pages (with a held-rows filter per table when <paramref name="withFilters"/>), storing the rows
+    /// an answer sends whole, and for each table whose list completes, delete extras and fetch what is still missing or stale.
+    /// </summary>
+    public async Task<(int Verifies, int Fetches, int Repaired)> RepairAsync(IReadOnlyCollection<string> profileTables, bool withFilters, CancellationToken cancellationToken)
     {
         var holdings = new JsonObject();
         foreach (var table in profileTables.Where(t => Tables.TryGetValue(t, out var rows) && rows.Count > 0))
@@ -83,6 +95,10 @@ internal sealed class FullDeltaDevice(HttpClient http, string apiPrefix, string 
             var rows = Tables[table];
             var checksum = rows.Aggregate(0L, (x, row) => x ^ BucketChecksum.Of(row.Key, row.Value.Version));
             holdings[table] = new JsonObject { ["count"] = rows.Count, ["checksum"] = BucketChecksum.Format(checksum) };
+            if (withFilters)
+            {
+                holdings[table]!["heldRows"] = HeldRowsFilter.Of([.. rows.Select(r => (r.Key, r.Value.Version))]).Encoded;
+            }
         }
         var listed = new Dictionary<string, List<(string Id, long Version, long Seq)>>(StringComparer.Ordinal);
         int verifies = 0, fetches = 0, repaired = 0;
@@ -103,6 +119,15 @@ internal sealed class FullDeltaDevice(HttpClient http, string apiPrefix, string 
                     listed[table.Name] = list = [];
                 }
                 list.AddRange(table.Value.GetProperty("rows").EnumerateArray().Select(r => (r[0].GetString()!, r[1].GetInt64(), r[2].GetInt64())));
+                if (table.Value.TryGetProperty("upserts", out var upserts))
+                {
+                    var rows = Rows(table.Name);
+                    foreach (var row in upserts.EnumerateArray())
+                    {
+                        rows[row.GetProperty("id").GetString()!] = (row.GetProperty("version").GetInt64(), row.GetRawText());
+                        SentWhole++;
+                    }
+                }
                 if (table.Value.GetProperty("complete").GetBoolean())
                 {
                     fetches += await RepairTableAsync(table.Name, list, checkpoint, cancellationToken);
@@ -160,7 +185,9 @@ internal sealed class FullDeltaDevice(HttpClient http, string apiPrefix, string 
 
     private async Task<JsonElement> PostAsync(string path, JsonObject body, CancellationToken cancellationToken)
     {
-        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+        var text = body.ToJsonString();
+        WireBytes += Encoding.UTF8.GetByteCount(text);
+        using var content = new StringContent(text, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
         using var response = await http.PostAsync(new Uri(apiPrefix + path, UriKind.Relative), content, cancellationToken);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         Requests++;

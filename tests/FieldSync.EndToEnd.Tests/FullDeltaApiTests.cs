@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using FieldSync.Core.FullDelta;
 using FieldSync.Core.Security;
 
 namespace FieldSync.EndToEnd.Tests;
@@ -83,6 +84,41 @@ public class FullDeltaApiTests(ApiFixture api)
         using var pull = await client.PostAsync(PullUri, Http.JsonBody(JsonSerializer.Serialize(new { deviceId, checkpoint = repaired, force = true })));
         Assert.Equal(HttpStatusCode.OK, pull.StatusCode);
         Assert.Empty((await pull.JsonAsync()).GetProperty("changes").EnumerateObject());
+    }
+
+    [Fact]
+    public async Task Verify_WithHeldRowsFilters_SendsWhatTheDeviceLacksWholeAndOnlyListsWhatItHolds()
+    {
+        using var dispatcher = api.Dispatcher();
+        var (user, bookingId, workOrder, _) = await FieldServiceData.TechnicianWithBookingAsync(dispatcher);
+        using var client = api.As(user, Roles.Technician);
+        var deviceId = "phone-" + user;
+        var checkpoint = await FirstSyncAsync(client, deviceId);
+        using var held = await client.GetAsync(new Uri($"api/sync/records/bookableresourcebooking/{bookingId}?deviceId={deviceId}", UriKind.Relative));
+        var bookingVersion = (await held.JsonAsync()).GetProperty("version").GetInt64();
+
+        // The device holds its booking but reports a wrong checksum for it, and lost its work order: the filters say so.
+        var verifyBody = JsonSerializer.Serialize(new
+        {
+            deviceId, checkpoint, tables = new Dictionary<string, object>
+            {
+                ["bookableresourcebooking"] = new { count = 1, checksum = "0000000000000001", heldRows = HeldRowsFilter.Of([(bookingId, bookingVersion)]).Encoded },
+                ["workorder"] = new { count = 0, checksum = "0000000000000000", heldRows = HeldRowsFilter.ForRows(0).Encoded },
+            },
+        });
+        using var verify = await client.PostAsync(VerifyUri, Http.JsonBody(verifyBody));
+        Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
+        var tables = (await verify.JsonAsync()).GetProperty("tables");
+
+        var workOrders = tables.GetProperty("workorder");
+        Assert.Equal(workOrder, Assert.Single(workOrders.GetProperty("rows").EnumerateArray())[0].GetString());
+        var sent = Assert.Single(workOrders.GetProperty("upserts").EnumerateArray());
+        Assert.Equal(workOrder, sent.GetProperty("id").GetString());
+        Assert.True(sent.TryGetProperty("name", out _), "a row sent whole carries its fields, as a pull's upserts do");
+        var bookings = tables.GetProperty("bookableresourcebooking");
+        Assert.Equal("repair", bookings.GetProperty("status").GetString());
+        Assert.Equal(bookingId, Assert.Single(bookings.GetProperty("rows").EnumerateArray())[0].GetString());
+        Assert.False(bookings.TryGetProperty("upserts", out _), "the filter says the device holds its booking at that version");
     }
 
     [Fact]

@@ -307,6 +307,53 @@ public sealed class TelemetryTests(TelemetryFixture telemetry) : IClassFixture<T
     }
 
     [Fact]
+    public async Task FullDeltaSync_VerifyAndFetch_AreReportedWithWhatTheyListedAndCost_AndARefusalWithItsFailureType()
+    {
+        var (user, device, workOrder, _) = await TechnicianWithWorkOrderAsync();
+        using var technician = telemetry.As(user, Roles.Technician);
+        using var pull = await technician.PostAsync(new Uri("api/sync/pull", UriKind.Relative), Http.JsonBody($$"""{ "deviceId": "{{device}}" }"""));
+        var checkpoint = (await pull.JsonAsync()).GetProperty("checkpoint").GetString();
+
+        // The device lost its work order and says so with an empty held-rows filter: the verify lists it and sends it whole.
+        using (var verify = await technician.PostAsync(new Uri("api/sync/verify", UriKind.Relative), Http.JsonBody($$"""
+            { "deviceId": "{{device}}", "checkpoint": "{{checkpoint}}", "tables": { "workorder": { "count": 0, "checksum": "0000000000000000", "heldRows": "AA==" } } }
+            """)))
+        {
+            Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
+        }
+        using (var fetch = await technician.PostAsync(new Uri("api/sync/fetch", UriKind.Relative), Http.JsonBody($$"""
+            { "deviceId": "{{device}}", "checkpoint": "{{checkpoint}}", "table": "workorder", "ids": ["{{workOrder}}", "wo-nobody-{{device}}"] }
+            """)))
+        {
+            Assert.Equal(HttpStatusCode.OK, fetch.StatusCode);
+        }
+        using (var refused = await technician.PostAsync(new Uri("api/sync/verify", UriKind.Relative), Http.JsonBody($$"""
+            { "deviceId": "{{device}}", "checkpoint": "not-a-checkpoint", "tables": { } }
+            """)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        var events = await EventsAsync(TelemetryNames.Events.FullDeltaSync, e => Tag(e, "ai.user.id") == user, atLeast: 3);
+        var verified = Assert.Single(events, e => Dimension(e, TelemetryNames.Dimensions.Operation) == "verify" && Dimension(e, TelemetryNames.Dimensions.ScenarioResult) == TelemetryNames.ScenarioResults.Success);
+        Assert.Equal("ScenarioEnd", Dimension(verified, TelemetryNames.Dimensions.EventName));
+        Assert.Equal(device, Dimension(verified, TelemetryNames.Dimensions.DeviceInfoId));
+        Assert.Equal("false", Dimension(verified, TelemetryNames.Dimensions.HasMore));
+        Assert.True(Measurement(verified, TelemetryNames.Measurements.TablesListed) >= 1); // the work order's table, and the booking's (not reported)
+        Assert.True(Measurement(verified, TelemetryNames.Measurements.RowsListed) >= 2);
+        Assert.Equal(1, Measurement(verified, TelemetryNames.Measurements.RecordCount)); // the work order, sent whole
+        Assert.InRange(Measurement(verified, TelemetryNames.Measurements.StorageTransactions), 2, 20);
+        var fetched = Assert.Single(events, e => Dimension(e, TelemetryNames.Dimensions.Operation) == "fetch");
+        Assert.Equal("workorder", Dimension(fetched, TelemetryNames.Dimensions.EntityName));
+        Assert.Equal(1, Measurement(fetched, TelemetryNames.Measurements.RecordCount));
+        Assert.Equal(1, Measurement(fetched, TelemetryNames.Measurements.RemovalCount)); // the id nobody has is gone
+        var failure = Assert.Single(events, e => Dimension(e, TelemetryNames.Dimensions.ScenarioResult) == TelemetryNames.ScenarioResults.Failure);
+        Assert.Equal("verify", Dimension(failure, TelemetryNames.Dimensions.Operation));
+        Assert.Equal("invalid-checkpoint", Dimension(failure, TelemetryNames.Dimensions.ErrorCode));
+        Assert.NotNull(Dimension(failure, TelemetryNames.Dimensions.FailureType));
+    }
+
+    [Fact]
     public async Task TelemetryOff_AtRunTime_NothingIsUploaded()
     {
         var (user, device, _, _) = await TechnicianWithWorkOrderAsync();

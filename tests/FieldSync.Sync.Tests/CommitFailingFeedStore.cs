@@ -27,9 +27,6 @@ internal sealed class CommitFailingFeedStore(IFeedStore inner) : IFeedStore
 
     public Task<IReadOnlyList<Member>> GetBucketMembersAsync(string scopeId, string table, CancellationToken cancellationToken) => inner.GetBucketMembersAsync(scopeId, table, cancellationToken);
 
-    public Task<MemberPage> ListBucketMembersAsync(string scopeId, string table, string? afterId, int max, CancellationToken cancellationToken)
-        => inner.ListBucketMembersAsync(scopeId, table, afterId, max, cancellationToken);
-
     public Task<IReadOnlyList<FeedOp>> ReadOpsAtAsync(string scopeId, string table, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken)
         => inner.ReadOpsAtAsync(scopeId, table, seqs, cancellationToken);
 

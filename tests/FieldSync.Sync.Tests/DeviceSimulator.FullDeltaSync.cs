@@ -6,21 +6,26 @@ namespace FieldSync.Sync.Tests;
 
 public sealed partial class DeviceSimulator
 {
-    /// <summary>What one full delta sync did: verify answers, fetches, and the rows it deleted and fetched.</summary>
-    public sealed record FullDeltaRun(int Verifies, int Fetches, int Deleted, int Fetched, int Gone, IReadOnlyList<VerifiedTable> Tables);
+    /// <summary>What one full delta sync did: verify answers, fetches, the rows it deleted and fetched, and those the verify sent whole.</summary>
+    public sealed record FullDeltaRun(int Verifies, int Fetches, int Deleted, int Fetched, int Gone, IReadOnlyList<VerifiedTable> Tables)
+    {
+        public int Sent { get; init; }
+    }
 
     /// <summary>
     /// The device's repair, as docs/sync-protocol.md "Full delta sync" describes it: verify with the count and checksum of
-    /// every table held; for each table whose list completes, delete the ids held that are not listed, fetch the ids missing
-    /// or held at another version (deleting those answered gone), then store the answer's checkpoint.
+    /// every table held (and, <paramref name="withFilters"/>, its held-rows filter); store the rows the answer sends whole; for each
+    /// table whose list completes, delete the ids held that are not listed, fetch the ids still missing or held at another
+    /// version (deleting those answered gone), then store the answer's checkpoint.
     /// <paramref name="betweenPages"/> runs after each verify answer (a write landing between pages).
     /// </summary>
-    public async Task<FullDeltaRun> FullDeltaSyncAsync(FullDeltaSyncService service, int? pageSize = null, Func<Task>? betweenPages = null)
+    public async Task<FullDeltaRun> FullDeltaSyncAsync(FullDeltaSyncService service, int? pageSize = null, Func<Task>? betweenPages = null, bool withFilters = true)
     {
-        var holdings = Tables.ToDictionary(t => t.Key, t => (ReportedHolding?)new ReportedHolding(t.Value.Count, ChecksumOf(t.Key)), StringComparer.Ordinal);
+        var holdings = Tables.ToDictionary(t => t.Key, t => (ReportedHolding?)new ReportedHolding(t.Value.Count, ChecksumOf(t.Key),
+            withFilters ? HeldRowsFilter.Of([.. t.Value.Keys.Select(id => (id, VersionOf(t.Key, id)))]).Encoded : null), StringComparer.Ordinal);
         var listed = new Dictionary<string, List<MemberRow>>(StringComparer.Ordinal);
         var answered = new List<VerifiedTable>();
-        int verifies = 0, fetches = 0, deleted = 0, fetched = 0, gone = 0;
+        int verifies = 0, fetches = 0, deleted = 0, fetched = 0, gone = 0, sent = 0;
         string? continuation = null;
         var checkpoint = Checkpoint;
         do
@@ -41,6 +46,15 @@ public sealed partial class DeviceSimulator
                     listed[table.Table] = rows = [];
                 }
                 rows.AddRange(table.Rows);
+                if (!Tables.TryGetValue(table.Table, out var held))
+                {
+                    Tables[table.Table] = held = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                }
+                foreach (var op in table.Upserts)
+                {
+                    held[op.Id] = JsonDocument.Parse(op.Data!).RootElement.Clone();
+                    sent++;
+                }
                 if (!table.Complete)
                 {
                     continue;
@@ -57,7 +71,7 @@ public sealed partial class DeviceSimulator
             }
         }
         while (continuation is not null);
-        return new FullDeltaRun(verifies, fetches, deleted, fetched, gone, answered);
+        return new FullDeltaRun(verifies, fetches, deleted, fetched, gone, answered) { Sent = sent };
     }
 
     private async Task<(int Deleted, int Fetched, int Gone, int Fetches)> RepairAsync(FullDeltaSyncService service, string table, List<MemberRow> rows, string checkpoint)

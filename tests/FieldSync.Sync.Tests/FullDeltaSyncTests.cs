@@ -45,8 +45,10 @@ public class FullDeltaSyncTests
         Assert.Equal(Holdings(fresh), Holdings(device));
     }
 
-    [Fact]
-    public async Task FullDeltaSync_MissingExtraAndStaleRows_RepairsToWhatAFirstSyncHolds()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task FullDeltaSync_MissingExtraAndStaleRows_RepairsToWhatAFirstSyncHolds(bool withFilters)
     {
         await using var h = await WorldAsync();
         var device = Device(h, "tech1");
@@ -57,13 +59,15 @@ public class FullDeltaSyncTests
         device.Damage("bookableresourcebooking", "booking-1", "booking-extra", "booking-3");
         device.Damage("product", "product-4", "product-extra", "product-7");
 
-        var run = await device.FullDeltaSyncAsync(Service(h));
+        var run = await device.FullDeltaSyncAsync(Service(h), withFilters: withFilters);
 
         Assert.Equal(2, run.Deleted);
-        Assert.Equal(5, run.Fetched); // booking-1, booking-2 (newer), booking-3, product-4, product-7
+        // booking-1, booking-2 (newer), booking-3, product-4, product-7: with the held-rows filters the verify sends them whole
+        // (none of the five is a false positive of these filters), without them the device fetches them, one fetch a table.
+        Assert.Equal(withFilters ? (0, 5) : (5, 0), (run.Fetched, run.Sent));
+        Assert.Equal(withFilters ? 0 : 2, run.Fetches);
         Assert.Equal(0, run.Gone);
         Assert.Equal(1, run.Verifies);
-        Assert.Equal(2, run.Fetches);
         var repaired = run.Tables.Where(t => t.Status == VerifyStatuses.Repair).Select(t => t.Table).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["bookableresourcebooking", "product"], repaired);
         await AssertSameAsFirstSyncAsync(h, device);
@@ -194,7 +198,10 @@ public class FullDeltaSyncTests
             (new VerifyRequest(null, cp, new Dictionary<string, ReportedHolding?>()), FullDeltaFailure.Invalid),
             (new VerifyRequest("device-tech1", null, new Dictionary<string, ReportedHolding?>()), FullDeltaFailure.Invalid),
             (new VerifyRequest("device-tech1", cp, new Dictionary<string, ReportedHolding?>(), "garbage"), FullDeltaFailure.InvalidContinuation),
-            (new VerifyRequest("device-tech1", cp, new Dictionary<string, ReportedHolding?>(), null, 1001), FullDeltaFailure.Invalid),
+            (new VerifyRequest("device-tech1", cp, new Dictionary<string, ReportedHolding?>(), null, FullDeltaLimits.MaxPageRows + 1), FullDeltaFailure.Invalid),
+            (new VerifyRequest("device-tech1", cp, new Dictionary<string, ReportedHolding?> { ["product"] = good with { HeldRows = "not base64!" } }), FullDeltaFailure.Invalid),
+            (new VerifyRequest("device-tech1", cp, new Dictionary<string, ReportedHolding?> { ["product"] = good with { HeldRows = "" } }), FullDeltaFailure.Invalid),
+            (new VerifyRequest("device-tech1", cp, new Dictionary<string, ReportedHolding?> { ["product"] = good with { HeldRows = Convert.ToBase64String(new byte[HeldRowsFilter.MaxBytes + 1]) } }), FullDeltaFailure.Invalid),
             (new VerifyRequest("device-tech2", cp, new Dictionary<string, ReportedHolding?>()), FullDeltaFailure.DeviceOfOtherUser),
             (new VerifyRequest("device-tech1", "garbage", new Dictionary<string, ReportedHolding?>()), FullDeltaFailure.InvalidCheckpoint),
         };

@@ -4,10 +4,10 @@ namespace FieldSync.Core.FullDelta;
 public static class FullDeltaLimits
 {
     /// <summary>
-    /// Member rows a verify answer reads at most (and so lists at most): one storage page of member rows. The device may
-    /// ask for fewer (<c>pageSize</c>).
+    /// Feed entries a verify answer reads at most (so it lists at most as many rows): five storage pages of 1,000, as
+    /// many as a pull page delivers. The device may ask for fewer (<c>pageSize</c>).
     /// </summary>
-    public const int MaxPageRows = 1000;
+    public const int MaxPageRows = 5000;
 
     /// <summary>Ids one fetch may name.</summary>
     public const int MaxFetchIds = 1000;

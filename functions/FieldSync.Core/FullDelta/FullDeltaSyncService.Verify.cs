@@ -7,18 +7,20 @@ public sealed partial class FullDeltaSyncService
 {
     /// <summary>
     /// Judges the device's tables against their buckets in the profile's dependency order and lists, a page of at most
-    /// <see cref="ValidatedVerify.PageSize"/> member rows at a time, the ids and versions of those that differ.
+    /// <see cref="ValidatedVerify.PageSize"/> feed entries at a time, the ids and versions of those that differ, read from
+    /// the bucket's log up to the head sequence H read when the table was judged. For a table sent with a
+    /// <see cref="HeldRowsFilter"/>, the rows the filter says the device lacks come with their documents.
     /// <para/>
-    /// A table whose list completes on this page gets its bucket in the answer's checkpoint positioned at the head
-    /// sequence H read when the table was judged, so the next pull continues with the ops after H. A member listed from a
-    /// later page may already carry a change after H (its op seq is above H): the device then holds it at that newer
-    /// version (or deletes it, when it left), and the next pull delivers the same op again, which is idempotent; a change
-    /// after H to a member already listed arrives as an ordinary op. Either way the device converges, which is why the
-    /// list need not be a snapshot at H.
+    /// A table whose list completes on this page gets its bucket in the answer's checkpoint positioned at H, so the next
+    /// pull continues with the ops after H. A record that changes after H while its table is being listed moves above H
+    /// (its old op is deleted): it is not listed, the device deletes it as extra if it held it, and the next pull delivers
+    /// the change; a record listed before its change gets the change the same way. Either way the device converges,
+    /// which is why the list need not be a snapshot at H.
     /// <para/>
     /// Cost per answer: the device record and the user's scope head (and the shared copy's head when a shared table is
-    /// on the page), plus one member page per table listed on it (member rows are read 1,000 a transaction), plus one
-    /// device record write when a table's integrity result changed. Matched tables cost nothing beyond the heads.
+    /// on the page), plus one storage transaction per 1,000 feed entries read (at most <see cref="ValidatedVerify.PageSize"/>)
+    /// and at most one more per table listed, plus one device record write when a table's integrity result changed.
+    /// Matched tables cost nothing beyond the heads.
     /// </summary>
     public async Task<FullDeltaOutcome<VerifyResult>> VerifyAsync(string userId, VerifyRequest? request, CancellationToken cancellationToken)
     {
@@ -56,7 +58,7 @@ public sealed partial class FullDeltaSyncService
             var rule = rules[i];
             var head = await HeadForAsync(session, rule, userId, cancellationToken);
             var bucket = head.Bucket(rule.Table);
-            string? after = null;
+            long after = 0;
             long at;
             long? count = null;
             string? checksum = null;
@@ -67,13 +69,13 @@ public sealed partial class FullDeltaSyncService
                 {
                     return InvalidContinuation();
                 }
-                (after, at) = (resumed.After, resumed.At);
+                (after, at) = (resumed.AfterSeq, resumed.At);
             }
             else
             {
                 if (budget == 0)
                 {
-                    next = new VerifyContinuation(valid.DeviceId, checkpoint.Generation, rule.Table, false, head.ScopeId, 0, null).Encode();
+                    next = new VerifyContinuation(valid.DeviceId, checkpoint.Generation, rule.Table, false, head.ScopeId, 0, 0).Encode();
                     break;
                 }
                 (count, checksum) = (bucket.Count, BucketChecksum.Format(bucket.Checksum));
@@ -98,13 +100,20 @@ public sealed partial class FullDeltaSyncService
                 }
                 at = bucket.LastSeq;
             }
-            var page = await feed.ListBucketMembersAsync(head.ScopeId, rule.Table, after, budget, cancellationToken);
-            budget -= page.Members.Count;
-            var rows = page.Members.Where(m => m.In).Select(m => new MemberRow(m.Id, m.Version, m.OpSeq)).ToList();
-            answered.Add(new VerifiedTable(rule.Table, VerifyStatuses.Repair, count, checksum, rows, !page.HasMore));
-            if (page.HasMore)
+            // The bucket's log up to H lists it: a put op exists exactly while its record is in the bucket at that
+            // version, so the puts at or below H are the rows the device should hold, and each carries its document.
+            var (ops, more) = await ListAsync(head.ScopeId, rule.Table, after, at, budget, cancellationToken);
+            budget -= ops.Count;
+            var puts = ops.Where(op => op.Kind == FeedOpKind.Put).ToList();
+            var rows = puts.Select(op => new MemberRow(op.Id, op.Version, op.Seq)).ToList();
+            // With the device's held-rows filter, the rows it certainly lacks come with their documents: no fetch for them.
+            IReadOnlyList<FeedOp> upserts = valid.Filters.TryGetValue(rule.Table, out var filter)
+                ? [.. puts.Where(op => !filter.MayContain(op.Id, op.Version))]
+                : [];
+            answered.Add(new VerifiedTable(rule.Table, VerifyStatuses.Repair, count, checksum, rows, !more) { Upserts = upserts });
+            if (more)
             {
-                next = new VerifyContinuation(valid.DeviceId, checkpoint.Generation, rule.Table, true, head.ScopeId, at, page.Members[^1].Id).Encode();
+                next = new VerifyContinuation(valid.DeviceId, checkpoint.Generation, rule.Table, true, head.ScopeId, at, ops[^1].Seq).Encode();
                 break;
             }
             Position(checkpoint, rule.Table, head, bucket, at);
@@ -116,6 +125,18 @@ public sealed partial class FullDeltaSyncService
             await devices.RecordIntegrityAsync(valid.DeviceId, judged, clock.GetUtcNow(), cancellationToken);
         }
         return FullDeltaOutcomes.Success(new VerifyResult(answered, checkpoint.Encode(), next));
+    }
+
+    /// <summary>
+    /// Up to <paramref name="max"/> entries of a bucket's log after <paramref name="afterSeq"/> and at or below
+    /// <paramref name="at"/> (H), in sequence order, and whether entries up to H remain. Reads at most
+    /// <paramref name="max"/> entries (1,000 a storage transaction) plus the one that shows the list ended.
+    /// </summary>
+    private async Task<(IReadOnlyList<FeedOp> Ops, bool More)> ListAsync(string scopeId, string table, long afterSeq, long at, int max, CancellationToken cancellationToken)
+    {
+        var page = await feed.ReadOpsAsync(scopeId, table, afterSeq, max, cancellationToken);
+        var upToH = page.Ops.TakeWhile(op => op.Seq <= at).ToList();
+        return (upToH, upToH.Count == page.Ops.Count && page.HasMore);
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace FieldSync.Core.FullDelta;
 
 /// <summary>
 /// Checks a verify request on its face (before anything is read): device id, checkpoint present, tables of the schema
-/// each with a count and a 16-hex-digit checksum, page size, continuation. Whether the tables are in the caller's profile
+/// each with a count, a 16-hex-digit checksum and optionally a held-rows filter, page size, continuation. Whether the tables are in the caller's profile
 /// and the checkpoint is this device's are decided by <see cref="FullDeltaSyncService"/>.
 /// </summary>
 public sealed class VerifyRequestValidator(SchemaCatalog schema)
@@ -21,6 +21,7 @@ public sealed class VerifyRequestValidator(SchemaCatalog schema)
         var before = errors.Count;
         FullDeltaRequests.CheckDevice(request.DeviceId, request.Checkpoint, errors);
         var tables = new Dictionary<string, TableHolding>(StringComparer.Ordinal);
+        var filters = new Dictionary<string, HeldRowsFilter>(StringComparer.Ordinal);
         if (request.Tables is null)
         {
             errors.Add(new FieldError("tables", "'tables' is required: per table you hold, { \"count\": rows, \"checksum\": 16 hex digits } (an empty object when you hold none)."));
@@ -42,9 +43,17 @@ public sealed class VerifyRequestValidator(SchemaCatalog schema)
                 {
                     errors.Add(new FieldError(field, "A table is { \"count\": a whole number ≥ 0, \"checksum\": 16 hex digits }, both required."));
                 }
+                else if (holding.HeldRows is { } encoded && HeldRowsFilter.TryParse(encoded) is null)
+                {
+                    errors.Add(new FieldError(field + ".heldRows", $"'heldRows' is the Base64 of 1 to {HeldRowsFilter.MaxBytes} bytes (a held-rows filter; see the protocol), or absent."));
+                }
                 else
                 {
                     tables[table] = new TableHolding(holding.Count!.Value, hex.ToLowerInvariant());
+                    if (holding.HeldRows is { } valid)
+                    {
+                        filters[table] = HeldRowsFilter.TryParse(valid)!;
+                    }
                 }
             }
         }
@@ -58,6 +67,6 @@ public sealed class VerifyRequestValidator(SchemaCatalog schema)
         }
         return errors.Count > before
             ? null
-            : new ValidatedVerify(request.DeviceId!, request.Checkpoint!, tables, request.Continuation, request.PageSize ?? FullDeltaLimits.MaxPageRows);
+            : new ValidatedVerify(request.DeviceId!, request.Checkpoint!, tables, filters, request.Continuation, request.PageSize ?? FullDeltaLimits.MaxPageRows);
     }
 }

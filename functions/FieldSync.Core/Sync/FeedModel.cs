@@ -142,12 +142,6 @@ public interface IFeedStore
     Task<IReadOnlyList<Member>> GetBucketMembersAsync(string scopeId, string table, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Up to <paramref name="max"/> (at most 1,000) member rows of one bucket, in and out, in id order after
-    /// <paramref name="afterId"/> (null: from the start): one key-range query, never a property filter.
-    /// </summary>
-    Task<MemberPage> ListBucketMembersAsync(string scopeId, string table, string? afterId, int max, CancellationToken cancellationToken);
-
-    /// <summary>
     /// The ops of one bucket at the given sequence numbers that still exist (a newer op of the same record deleted the
     /// older one), by key ranges of at most 1,000 sequence numbers each (a point read for a lone one), so ops close
     /// together in the log cost one storage transaction between them.

@@ -41,9 +41,11 @@ public static class TelemetryNames
         public const string OnlineRead = "FieldSync.OnlineRead";
         /// <summary>One run of a cleanup timer: devices removed, scopes retired, chunks deleted, batches purged, whether more remains.</summary>
         public const string Cleanup = "FieldSync.Cleanup";
+        /// <summary>One full delta sync request (a verify page or a fetch), whatever its outcome; a scenario end like the pull.</summary>
+        public const string FullDeltaSync = "FieldSync.FullDeltaSync";
 
         public static readonly IReadOnlyList<string> All =
-            [Pull, PushAccepted, PushApplied, Conflict, SyncError, FanOut, ScopeEvaluation, TimerRun, PoisonMessage, Recovery, TimeRelativeReevaluation, RecordWrite, OnlineRead, Cleanup];
+            [Pull, PushAccepted, PushApplied, Conflict, SyncError, FanOut, ScopeEvaluation, TimerRun, PoisonMessage, Recovery, TimeRelativeReevaluation, RecordWrite, OnlineRead, Cleanup, FullDeltaSync];
     }
 
     /// <summary>customDimensions keys (strings).</summary>
@@ -85,7 +87,7 @@ public static class TelemetryNames
         public const string EvaluationKind = "EvaluationKind";
         /// <summary>Applied, Rejected or Invalid (the AppliedChanges metric).</summary>
         public const string Outcome = "Outcome";
-        /// <summary>create / update / delete (records API writes).</summary>
+        /// <summary>create / update / delete (records API writes); verify / fetch (full delta sync).</summary>
         public const string Operation = "Operation";
         /// <summary>How an online read found its rows: PointRead, IndexRange or Scan (<c>OnlinePlanKind</c>).</summary>
         public const string OnlinePlan = "OnlinePlan";
@@ -140,6 +142,10 @@ public static class TelemetryNames
         public const string ChunksDeleted = "ChunksDeleted";
         /// <summary>Processed inbox batches a cleanup run purged.</summary>
         public const string BatchesPurged = "BatchesPurged";
+        /// <summary>Tables a verify answer found to differ (and listed rows of).</summary>
+        public const string TablesListed = "TablesListed";
+        /// <summary>Rows (id, version) a verify answer listed.</summary>
+        public const string RowsListed = "RowsListed";
     }
 
     /// <summary>customMetrics.name values (TelemetryClient.GetMetric: aggregated per minute, never sampled).</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FieldSync.Core.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -15,5 +16,8 @@ public sealed partial class FullDeltaFunctions
             FullDeltaLog.Fetched(logger, result.Table, caller.UserId, request.DeviceId!, result.Rows.Count, result.Gone.Count);
             var response = new FetchResponse(result.Table, [.. result.Rows.Select(op => new FeedDocument(op.Data!))], result.Gone);
             return new JsonWriterResult(StatusCodes.Status200OK, w => JsonSerializer.Serialize(w, response, FullDeltaJsonContext.Default.FetchResponse)) { Compress = true };
-        });
+        }, (e, request, result) => e.Dimension(TelemetryNames.Dimensions.DeviceInfoId, request.DeviceId)
+            .Dimension(TelemetryNames.Dimensions.EntityName, result.Table)
+            .Measure(TelemetryNames.Measurements.RecordCount, result.Rows.Count)
+            .Measure(TelemetryNames.Measurements.RemovalCount, result.Gone.Count));
 }

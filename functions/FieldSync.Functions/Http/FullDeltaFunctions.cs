@@ -3,6 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using FieldSync.Core.FullDelta;
 using FieldSync.Core.Records;
 using FieldSync.Core.Security;
+using FieldSync.Core.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
@@ -13,36 +14,58 @@ namespace FieldSync.Functions.Http;
 /// Full delta sync (the Device Status "Refresh"): verify a device's tables by count and checksum, and fetch the rows it
 /// must repair. Technician role, the technician's own device. One file per operation; docs/sync-protocol.md "Full delta sync".
 /// </summary>
-public sealed partial class FullDeltaFunctions(FullDeltaSyncService service, RequestGuard guard, ILogger<FullDeltaFunctions> logger)
+public sealed partial class FullDeltaFunctions(FullDeltaSyncService service, RequestGuard guard, ISyncTelemetry telemetry, ILogger<FullDeltaFunctions> logger)
 {
     private static readonly string[] DeviceRoles = [Roles.Technician];
 
-    /// <summary>Bodies are small: a verify names at most a few hundred tables, a fetch 1,000 ids.</summary>
-    private const int MaxBodyBytes = 256 * 1024;
+    /// <summary>A verify's held-rows filters are 2 bytes a row held (at most 64 KiB a table); a fetch names 1,000 ids.</summary>
+    private const int MaxBodyBytes = RequestGuard.MaxBodyBytes;
 
     /// <summary>
-    /// The operations' shared course: a technician caller, the body read as <typeparamref name="TRequest"/> with the
-    /// generated contract (a body that does not fit it — a wrong type, an unknown field — is one validation problem naming
-    /// where), the service's <paramref name="call"/>, then its <paramref name="answer"/> or the refusal's problem.
+    /// The operations' shared course, reported as one FieldSync.FullDeltaSync scenario (<paramref name="operation"/> in its
+    /// Operation dimension, <paramref name="report"/> adds the answer's figures): a technician caller, the body read as
+    /// <typeparamref name="TRequest"/> with the generated contract (a body that does not fit it — a wrong type, an unknown
+    /// field — is one validation problem naming where), the service's <paramref name="call"/>, then its
+    /// <paramref name="answer"/> or the refusal's problem.
     /// </summary>
-    private async Task<IActionResult> RunAsync<TRequest, TResult>(HttpRequest req, JsonTypeInfo<TRequest> contract, string operation,
-        Func<string, TRequest, CancellationToken, Task<FullDeltaOutcome<TResult>>> call, Func<Caller, TRequest, TResult, JsonWriterResult> answer)
+    private Task<IActionResult> RunAsync<TRequest, TResult>(HttpRequest req, JsonTypeInfo<TRequest> contract, string operation,
+        Func<string, TRequest, CancellationToken, Task<FullDeltaOutcome<TResult>>> call, Func<Caller, TRequest, TResult, JsonWriterResult> answer,
+        Action<TelemetryEvent, TRequest, TResult> report)
         where TRequest : class
         where TResult : class
     {
-        var (caller, denied) = await guard.AuthorizeAsync(req, DeviceRoles);
-        if (caller is null)
+        Caller? who = null;
+        (TRequest Request, TResult Result)? done = null;
+        var scenario = SyncScenario.Start(req, TelemetryNames.Events.FullDeltaSync, telemetry, (e, _) =>
         {
-            return denied!;
-        }
-        var (request, bad) = await RequestGuard.ReadRequestAsync(req, MaxBodyBytes, (body, errors) => Parse(body, contract, errors)!,
-            $"Invalid {operation.ToLowerInvariant()} request", "The request does not fit its shape; nothing was read.");
-        if (request is null)
+            e.User(who?.UserId).Dimension(TelemetryNames.Dimensions.Operation, operation.ToLowerInvariant());
+            if (done is { } answered)
+            {
+                report(e, answered.Request, answered.Result);
+            }
+        });
+        return scenario.RunAsync(async () =>
         {
-            return bad!;
-        }
-        var outcome = await call(caller.UserId, request, req.HttpContext.RequestAborted);
-        return outcome.Result is { } result ? answer(caller, request, result) : Refused(operation, caller, outcome);
+            var (caller, denied) = await guard.AuthorizeAsync(req, DeviceRoles);
+            if (caller is null)
+            {
+                return denied!;
+            }
+            who = caller;
+            var (request, bad) = await RequestGuard.ReadRequestAsync(req, MaxBodyBytes, (body, errors) => Parse(body, contract, errors)!,
+                $"Invalid {operation.ToLowerInvariant()} request", "The request does not fit its shape; nothing was read.");
+            if (request is null)
+            {
+                return bad!;
+            }
+            var outcome = await call(caller.UserId, request, req.HttpContext.RequestAborted);
+            if (outcome.Result is not { } result)
+            {
+                return Refused(operation, caller, outcome);
+            }
+            done = (request, result);
+            return answer(caller, request, result);
+        });
     }
 
     /// <summary>Null only with an error added, which makes <see cref="RequestGuard.ReadRequestAsync{T}"/> answer the problem.</summary>

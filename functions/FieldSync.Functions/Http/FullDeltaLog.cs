@@ -6,8 +6,8 @@ namespace FieldSync.Functions.Http;
 internal static partial class FullDeltaLog
 {
     [LoggerMessage(EventId = 1301, Level = LogLevel.Information,
-        Message = "Verify by {User} on {Device}: {Matched} tables matched, {Repaired} listed with {Rows} rows, more {HasMore}")]
-    public static partial void Verified(ILogger logger, string user, string device, int matched, int repaired, int rows, bool hasMore);
+        Message = "Verify by {User} on {Device}: {Matched} tables matched, {Repaired} listed with {Rows} rows ({Sent} sent whole), more {HasMore}")]
+    public static partial void Verified(ILogger logger, string user, string device, int matched, int repaired, int rows, int sent, bool hasMore);
 
     [LoggerMessage(EventId = 1302, Level = LogLevel.Information, Message = "Fetch of {Table} by {User} on {Device}: {Rows} rows, {Gone} gone")]
     public static partial void Fetched(ILogger logger, string table, string user, string device, int rows, int gone);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FieldSync.Core.Security;
+using FieldSync.Functions.Http;
 
 namespace FieldSync.EndToEnd.Tests.Catalogue;
 
@@ -29,7 +30,7 @@ public partial class BadInputCatalogueTests
         foreach (var (operation, url, template) in new[] { ("Verify", "api/sync/verify", Verify()), ("Fetch", "api/sync/fetch", Fetch()) })
         {
             AddAuthCases(operation, HttpMethod.Post, url, template.ToJsonString(), [Roles.Technician]);
-            AddBodyCases(operation, HttpMethod.Post, url, techToken, template, 256 * 1024, t => AllPaths(t));
+            AddBodyCases(operation, HttpMethod.Post, url, techToken, template, RequestGuard.MaxBodyBytes, t => AllPaths(t));
             foreach (var id in HostileIdLiterals)
             {
                 var body = (JsonObject)template.DeepClone();
@@ -74,6 +75,10 @@ public partial class BadInputCatalogueTests
             ("count negative", $$"""{ "workorder": { "count": -1, "checksum": "{{Checksum}}" } }"""),
             ("holding null", """{ "workorder": null }"""),
             ("unknown holding field", $$"""{ "workorder": { "count": 1, "checksum": "{{Checksum}}", "rows": 3 } }"""),
+            ("heldRows not base64", $$"""{ "workorder": { "count": 1, "checksum": "{{Checksum}}", "heldRows": "%%%" } }"""),
+            ("heldRows empty", $$"""{ "workorder": { "count": 1, "checksum": "{{Checksum}}", "heldRows": "" } }"""),
+            ("heldRows a number", $$"""{ "workorder": { "count": 1, "checksum": "{{Checksum}}", "heldRows": 7 } }"""),
+            ("heldRows too large", $$"""{ "workorder": { "count": 1, "checksum": "{{Checksum}}", "heldRows": "{{Convert.ToBase64String(new byte[65537])}}" } }"""),
         })
         {
             var body = Verify();
@@ -83,13 +88,13 @@ public partial class BadInputCatalogueTests
         var noTables = Verify();
         noTables.Remove("tables");
         Add("Verify", "tables missing", "api/sync/verify", noTables, 400);
-        foreach (var pageSize in new[] { "0", "1001", "2147483648" })
+        foreach (var pageSize in new[] { "0", "5001", "2147483648" })
         {
             var body = Verify();
             body["pageSize"] = JsonNode.Parse(pageSize);
             Add("Verify", $"pageSize = {pageSize}", "api/sync/verify", body, 400);
         }
-        foreach (var continuation in new[] { "garbage", "", new string('A', 5000), Convert.ToBase64String(Utf8($"v1\n{device}\n1\nworkorder\n1\nu|someone-else\n5\n")).TrimEnd('=') })
+        foreach (var continuation in new[] { "garbage", "", new string('A', 5000), Convert.ToBase64String(Utf8($"v2\n{device}\n1\nworkorder\n1\nu|someone-else\n5\n")).TrimEnd('=') })
         {
             var body = Verify();
             body["continuation"] = continuation;
