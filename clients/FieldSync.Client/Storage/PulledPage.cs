@@ -22,7 +22,8 @@ internal sealed record PulledPage(
     string? ProfileJson,
     IReadOnlyList<PushReceiptBody> PushOutcomes,
     string? ResetReason,
-    long? LastAcceptedSequence)
+    long? LastAcceptedSequence,
+    DateTimeOffset? ServerTime)
 {
     public static readonly IReadOnlySet<string> SyncModes = new HashSet<string>(StringComparer.Ordinal) { "FIRST_SYNC", "DELTA_SYNC", "GRID_SYNC", "FORCED_SYNC" };
 
@@ -41,13 +42,18 @@ internal sealed record PulledPage(
         {
             throw new FieldSyncProtocolException($"A reset ('{reset.Reason}') must come with a FIRST_SYNC page, not {body.SyncMode}.");
         }
+        if (body.Profile is { ValueKind: not JsonValueKind.Null } sent)
+        {
+            // The scheduler and online mode act on it: checked now, so a bad one is never stored.
+            DeviceProfile.Parse(sent);
+        }
         var upserts = new List<PulledRow>();
         var removes = new List<(string, string)>();
         foreach (var (table, changes) in body.Changes ?? new Dictionary<string, TableChangesBody>())
         {
             foreach (var row in changes?.Upserts ?? [])
             {
-                upserts.Add(Row(table, row));
+                upserts.Add(PulledRow.Read(table, row));
             }
             foreach (var id in changes?.Removes ?? [])
             {
@@ -68,19 +74,6 @@ internal sealed record PulledPage(
         return new PulledPage(body.SyncMode, body.Checkpoint, body.HasMore, Math.Max(body.Pending ?? 0, 0), body.IsLarge,
             body.Resync ?? [], body.Dropped ?? [], upserts, removes, tables,
             body.Profile is { ValueKind: JsonValueKind.Object } profile ? profile.GetRawText() : null,
-            body.PushOutcomes ?? [], body.Reset?.Reason ?? (body.Reset is null ? null : "unknown"), body.LastAcceptedSequence);
+            body.PushOutcomes ?? [], body.Reset?.Reason ?? (body.Reset is null ? null : "unknown"), body.LastAcceptedSequence, body.ServerTime);
     }
-
-    private static PulledRow Row(string table, JsonElement row)
-    {
-        if (row.ValueKind != JsonValueKind.Object
-            || !row.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(id.GetString())
-            || !row.TryGetProperty("version", out var version) || !version.TryGetInt64(out var v) || v < 1)
-        {
-            throw new FieldSyncProtocolException($"A row of {table} has no id or no positive integer version: {Shorten(row.GetRawText())}");
-        }
-        return new PulledRow(table, id.GetString()!, v, row.GetRawText());
-    }
-
-    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
 }
