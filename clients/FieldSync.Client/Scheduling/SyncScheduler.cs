@@ -246,6 +246,7 @@ public sealed class SyncScheduler : IAsyncDisposable
         }
         catch (Exception)
         {
+            // A failed decision (the store busy, a bad stored profile) must not stop scheduling: it is tried again later.
             (heldBack, wakeAt) = (SyncHeldBack.Nothing, _time.GetUtcNow() + _options.RetryAfterFailure);
         }
         lock (_lock)
@@ -350,6 +351,7 @@ public sealed class SyncScheduler : IAsyncDisposable
         }
         catch (Exception)
         {
+            // Already reported through the client's status (DeviceStatus.LastSyncFailure); here it only delays the next attempt.
             lock (_lock)
             {
                 _lastFailed = _time.GetUtcNow();
