@@ -12,26 +12,8 @@ public sealed partial class FieldSyncClient
     public async Task<HealthCheckResult> CheckHealthAsync(CancellationToken cancellationToken = default)
     {
         var started = _time.GetTimestamp();
-        // The timeout runs on the client's clock, so a test's fake clock decides when "too long" is.
-        using var timeout = new CancellationTokenSource(_options.HealthCheckTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        string? problem;
-        try
-        {
-            problem = await _api.HealthProblemAsync(linked.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            problem = $"no answer within {_options.HealthCheckTimeout.TotalSeconds:0.###} s";
-        }
-        catch (HttpRequestException e)
-        {
-            problem = e.Message;
-        }
-        catch (IOException e)
-        {
-            problem = e.Message;
-        }
+        var (answered, unreachable) = await AttemptAsync(_options.HealthCheckTimeout, _api.HealthProblemAsync, cancellationToken);
+        var problem = unreachable ?? answered;
         SetAvailability(problem is null ? ServiceAvailability.Available : ServiceAvailability.Unavailable);
         return new HealthCheckResult(problem is null, _time.GetElapsedTime(started), problem);
     }

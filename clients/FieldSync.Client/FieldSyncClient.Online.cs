@@ -19,7 +19,8 @@ public sealed partial class FieldSyncClient
         ArgumentException.ThrowIfNullOrEmpty(table);
         ArgumentException.ThrowIfNullOrEmpty(id);
         await EnsureOnlineAllowedAsync(table, cancellationToken);
-        var (row, unreachable) = await OnlineAttemptAsync(token => _api.GetOnlineAsync(table, id, token), cancellationToken);
+        var (row, unreachable) = await AttemptAsync(_options.OnlineReadTimeout, token => _api.GetOnlineAsync(table, id, token), cancellationToken);
+        SetAvailability(unreachable is null ? ServiceAvailability.Available : ServiceAvailability.Unavailable);
         if (unreachable is null)
         {
             return new OnlineRecordResult(table, id, row is null ? null : Live(row), false, null);
@@ -38,7 +39,8 @@ public sealed partial class FieldSyncClient
         ArgumentException.ThrowIfNullOrEmpty(table);
         await EnsureOnlineAllowedAsync(table, cancellationToken);
         var queryString = (query ?? new OnlineQuery()).ToQueryString();
-        var (page, unreachable) = await OnlineAttemptAsync(token => _api.QueryOnlineAsync(table, queryString, token), cancellationToken);
+        var (page, unreachable) = await AttemptAsync(_options.OnlineReadTimeout, token => _api.QueryOnlineAsync(table, queryString, token), cancellationToken);
+        SetAvailability(unreachable is null ? ServiceAvailability.Available : ServiceAvailability.Unavailable);
         if (unreachable is null)
         {
             return new OnlinePageResult(table, [.. page.Rows.Select(Live)], page.Continuation, false, null);
@@ -56,29 +58,6 @@ public sealed partial class FieldSyncClient
             throw new InvalidOperationException(profile is null
                 ? "Online mode needs the offline profile: sync first."
                 : $"The offline profile '{profile.Id}' does not open '{table}' to online mode (allowOnlineMode {profile.AllowOnlineMode.ToString().ToLowerInvariant()}, online tables: {string.Join(", ", profile.OnlineTables)}).");
-        }
-    }
-
-    /// <summary>One attempt within the online timeout; an unreachable server is returned as the reason, anything else is thrown.</summary>
-    private async Task<(T Value, string? Unreachable)> OnlineAttemptAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
-    {
-        using var timeout = new CancellationTokenSource(_options.OnlineReadTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
-        {
-            var value = await read(linked.Token);
-            SetAvailability(ServiceAvailability.Available);
-            return (value, null);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            SetAvailability(ServiceAvailability.Unavailable);
-            return (default!, $"no answer within {_options.OnlineReadTimeout.TotalSeconds:0.###} s");
-        }
-        catch (Exception e) when (IsUnreachable(e))
-        {
-            SetAvailability(ServiceAvailability.Unavailable);
-            return (default!, e.Message);
         }
     }
 }

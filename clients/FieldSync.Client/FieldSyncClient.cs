@@ -53,7 +53,7 @@ public sealed partial class FieldSyncClient : IDisposable
             Timeout = Timeout.InfiniteTimeSpan,
         };
         _api = new SyncApi(_http, options, RetryPipeline.Create(options, _time));
-        Store.AfterOutboxChanged = () => RaiseStatusChangedAsync(CancellationToken.None);
+        Store.OutboxChanged += OnOutboxChangedAsync;
     }
 
     /// <summary>The seed's three sync notifications: initial download (with progress), table refresh, large incremental sync.</summary>
@@ -175,7 +175,7 @@ public sealed partial class FieldSyncClient : IDisposable
 
     public void Dispose()
     {
-        Store.AfterOutboxChanged = null;
+        Store.OutboxChanged -= OnOutboxChangedAsync;
         _http.Dispose();
         _syncGate.Dispose();
     }
@@ -277,6 +277,28 @@ public sealed partial class FieldSyncClient : IDisposable
         return errors;
     }
 
+    /// <summary>
+    /// One attempt within <paramref name="timeout"/> on the client's clock (so a test's fake clock decides when "too
+    /// long" is). A server that cannot be reached is returned as the reason; anything else (a refusal, a bad answer) is thrown.
+    /// </summary>
+    private async Task<(T Value, string? Unreachable)> AttemptAsync<T>(TimeSpan timeout, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            return (await attempt(linked.Token), null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (default!, $"no answer within {timeout.TotalSeconds:0.###} s");
+        }
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            return (default!, e.Message);
+        }
+    }
+
     /// <summary>A failure that says the server could not be reached (no connection, no answer in time), not that it refused.</summary>
     private static bool IsUnreachable(Exception e) => e is HttpRequestException or TimeoutRejectedException or IOException
         || (e is FieldSyncApiException { Status: HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout });
@@ -288,6 +310,8 @@ public sealed partial class FieldSyncClient : IDisposable
             AvailabilityChanged?.Invoke(this, availability);
         }
     }
+
+    private Task OnOutboxChangedAsync() => RaiseStatusChangedAsync(CancellationToken.None);
 
     private async Task RaiseStatusChangedAsync(CancellationToken cancellationToken)
     {

@@ -58,18 +58,18 @@ public sealed partial class LocalStore
 
     /// <summary>
     /// Awaited after a local create, update or delete committed (the outbox changed), so the Device Status page's
-    /// pending uploads follow the app's edits. Set by the <see cref="FieldSyncClient"/> on this store.
+    /// pending uploads follow the app's edits. Each <see cref="FieldSyncClient"/> on this store subscribes.
     /// </summary>
-    internal Func<Task>? AfterOutboxChanged { get; set; }
+    internal event Func<Task>? OutboxChanged;
 
     private async Task<LocalWriteResult> WriteAsync(string table, string id, OutboxAction action, JsonObject? values, CancellationToken cancellationToken)
     {
         var result = await QueueAsync(table, id, action, values, cancellationToken);
         if (result.Status is LocalWriteStatus.Queued or LocalWriteStatus.Coalesced or LocalWriteStatus.Cancelled)
         {
-            if (AfterOutboxChanged is { } changed)
+            foreach (var handler in OutboxChanged?.GetInvocationList() ?? [])
             {
-                await changed();
+                await ((Func<Task>)handler)();
             }
         }
         return result;
