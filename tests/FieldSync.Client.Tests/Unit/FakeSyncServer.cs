@@ -30,6 +30,12 @@ internal sealed class FakeSyncServer(TimeProvider clock) : HttpMessageHandler
     /// <summary>The server's clock runs this far ahead of the device's.</summary>
     public TimeSpan ServerAhead { get; set; }
 
+    /// <summary>Tables the profile opens to online mode (with allowOnlineMode when any).</summary>
+    public IReadOnlyList<string> OnlineTables { get; set; } = [];
+
+    /// <summary>What <c>GET /api/online/...</c> answers (200, as JSON), whatever was asked.</summary>
+    public string OnlineAnswer { get; set; } = """{ "value": [] }""";
+
     /// <summary>False: the health check's connection is refused.</summary>
     public bool Healthy { get; set; } = true;
 
@@ -63,6 +69,10 @@ internal sealed class FakeSyncServer(TimeProvider clock) : HttpMessageHandler
             return Healthy
                 ? Json($$"""{ "status": "Healthy", "version": "fake", "serverTime": "{{Now():O}}" }""")
                 : throw new HttpRequestException("Connection refused (simulated)", null, HttpStatusCode.ServiceUnavailable);
+        }
+        if (path.Contains("/api/online/", StringComparison.Ordinal))
+        {
+            return Json(OnlineAnswer);
         }
         if (path.EndsWith("/api/sync/pull", StringComparison.Ordinal))
         {
@@ -141,7 +151,7 @@ internal sealed class FakeSyncServer(TimeProvider clock) : HttpMessageHandler
             ["settings"] = new JsonObject
             {
                 ["allowWifiOnlySync"] = AllowWifiOnlySync, ["allowAdjustSyncFrequency"] = AllowAdjustSyncFrequency,
-                ["allowOnlineMode"] = false, ["onlineTables"] = new JsonArray(),
+                ["allowOnlineMode"] = OnlineTables.Count > 0, ["onlineTables"] = new JsonArray([.. OnlineTables.Select(t => (JsonNode)t)]),
             },
             ["tables"] = tables,
         };
