@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.ExceptionServices;
 using FieldSync.Client.Http;
 using FieldSync.Client.Notifications;
 using FieldSync.Client.Scheduling;
@@ -111,6 +112,7 @@ public sealed partial class FieldSyncClient : IDisposable
         var notifier = new SyncNotifier(n => Notification?.Invoke(this, n), request.Tables);
         var pull = new PullSummary();
         SyncResult? result = null;
+        ExceptionDispatchInfo? failure = null;
         try
         {
             _syncing = true;
@@ -127,23 +129,28 @@ public sealed partial class FieldSyncClient : IDisposable
             result = new SyncResult(batches, changes, pull.Modes, pull.Pages, pull.Received, pull.Removed, pull.ResetReason,
                 pushErrors + pull.Errors + receiptErrors, snapshot.IntegrityMismatches) { ServerTime = pull.ServerTime };
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            _lastFailure = e;
-            _lastCompleted = null;
-            if (IsUnreachable(e))
+            if (e is not OperationCanceledException)
             {
-                SetAvailability(ServiceAvailability.Unavailable);
+                _lastFailure = e;
+                _lastCompleted = null;
+                if (IsUnreachable(e))
+                {
+                    SetAvailability(ServiceAvailability.Unavailable);
+                }
             }
-            throw;
+            failure = ExceptionDispatchInfo.Capture(e);
         }
         finally
         {
             _syncing = false;
             _syncGate.Release();
-            notifier.Ended(result is not null, pull.Received);
         }
+        // The end is shown whether the sync succeeded or not: the sync icon must stop spinning either way.
+        notifier.Ended(result is not null, pull.Received);
         await RaiseStatusChangedAsync(CancellationToken.None);
+        failure?.Throw();
         return result!;
     }
 

@@ -36,6 +36,9 @@ internal sealed class FakeSyncServer(TimeProvider clock) : HttpMessageHandler
     /// <summary>What <c>GET /api/online/...</c> answers (200, as JSON), whatever was asked.</summary>
     public string OnlineAnswer { get; set; } = """{ "value": [] }""";
 
+    /// <summary>True: pulls answer 500 (a server bug, not a retryable outage).</summary>
+    public bool FailPulls { get; set; }
+
     /// <summary>False: the health check's connection is refused.</summary>
     public bool Healthy { get; set; } = true;
 
@@ -82,6 +85,10 @@ internal sealed class FakeSyncServer(TimeProvider clock) : HttpMessageHandler
             var arrived = PullArrived;
             PullArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
             arrived.TrySetResult();
+            if (FailPulls)
+            {
+                return new HttpResponseMessage(HttpStatusCode.InternalServerError);
+            }
             if (HoldPulls is { } hold)
             {
                 await hold.Task.WaitAsync(cancellationToken);
