@@ -23,9 +23,12 @@ public sealed record DeviceStatus(
     SyncHeldBack HeldBack,
     DateTimeOffset? NextSyncAt)
 {
-    /// <summary>The sync icon's "connected": a network and a server that answers.</summary>
-    public bool IsConnected => Network != NetworkKind.None && Service != ServiceAvailability.Unavailable;
+    /// <summary>
+    /// The sync icon's "connected": a network and a server that answered. Until the first check has answered the app is
+    /// offline (the seed: "The app boots into offline mode before it detects the network's availability").
+    /// </summary>
+    public bool IsConnected => Network != NetworkKind.None && Service == ServiceAvailability.Available;
 
-    /// <summary>The seed's message when the network is missing or the network check gets no answer, or too late; null otherwise.</summary>
+    /// <summary>The seed's message while not connected (no network, the network check not answered yet, no answer or too late); null otherwise.</summary>
     public string? Message => IsConnected ? null : HealthCheckResult.NetworkOrServiceUnavailable;
 }

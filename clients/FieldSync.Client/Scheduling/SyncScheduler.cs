@@ -293,9 +293,10 @@ public sealed class SyncScheduler : IAsyncDisposable
         }
         var now = _time.GetUtcNow();
         var checkedHealth = false;
-        if (_client.Availability == ServiceAvailability.Unavailable)
+        if (_client.Availability != ServiceAvailability.Available)
         {
-            // "Network or Service Unavailable" clears only when the check answers again, due or not.
+            // "Network or Service Unavailable" clears only when the check answers, due or not: at start (the app boots
+            // offline until it has detected the network) and again every recheck interval while it does not answer.
             if (_lastHealthCheck is { } last && now < last + _options.HealthRecheckInterval)
             {
                 return (SyncHeldBack.ServiceUnavailable, last + _options.HealthRecheckInterval);

@@ -39,17 +39,13 @@ internal sealed class SchedulerRig : IAsyncDisposable
         var server = new FakeSyncServer(clock);
         configure?.Invoke(server);
         var temp = await TempStore.CreateAsync();
-        var client = new FieldSyncClient(new FieldSyncClientOptions
-        {
-            ServerAddress = new Uri("http://fieldsync.test/"),
-            DeviceId = "phone-1",
-            AccessToken = _ => ValueTask.FromResult("token"),
-            // The fake server answers at once; retries would wait on the fake clock.
-            MaxRetries = 0,
-        }, temp.Store, server, clock);
+        var client = NewClient(temp, server, clock);
         var fakeNetwork = new FakeNetwork(network);
         return new SchedulerRig(temp, clock, server, fakeNetwork, client, new SyncScheduler(client, fakeNetwork, time: clock));
     }
+
+    /// <summary>Another client on the same store, server and clock: the app started again.</summary>
+    public FieldSyncClient Restarted() => NewClient(Temp, Server, Clock);
 
     /// <summary>Moves the clock and waits until every decision and sync it caused has run.</summary>
     public async Task AdvanceAsync(TimeSpan by)
@@ -72,4 +68,13 @@ internal sealed class SchedulerRig : IAsyncDisposable
         await Temp.DisposeAsync();
         Server.Dispose();
     }
+
+    private static FieldSyncClient NewClient(TempStore temp, FakeSyncServer server, FakeTimeProvider clock) => new(new FieldSyncClientOptions
+    {
+        ServerAddress = new Uri("http://fieldsync.test/"),
+        DeviceId = "phone-1",
+        AccessToken = _ => ValueTask.FromResult("token"),
+        // The fake server answers at once; retries would wait on the fake clock.
+        MaxRetries = 0,
+    }, temp.Store, server, clock);
 }

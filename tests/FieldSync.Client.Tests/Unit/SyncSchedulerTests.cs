@@ -33,6 +33,28 @@ public sealed class SyncSchedulerTests
     }
 
     [Fact]
+    public async Task Start_AfterARestartWithNothingDue_OfflineUntilTheHealthCheckAnswers_ThenConnectedWithoutAPull()
+    {
+        await using var rig = await SchedulerRig.CreateAsync();
+        await rig.StartActiveAsync();
+        var checks = rig.Server.HealthChecks;
+        using var restarted = rig.Restarted();
+        await using var scheduler = new SyncScheduler(restarted, rig.Network, time: rig.Clock) { IsAppActive = true };
+        Assert.Equal(ServiceAvailability.Unknown, restarted.Availability);
+
+        scheduler.Start();
+        await scheduler.WhenIdleAsync();
+
+        Assert.Equal(checks + 1, rig.Server.HealthChecks);
+        Assert.Equal(ServiceAvailability.Available, restarted.Availability);
+        Assert.True(scheduler.Status!.IsConnected);
+        Assert.Null(scheduler.Status.Message);
+        Assert.Equal(1, rig.Server.Pulls);
+        Assert.Equal(SchedulerRig.Start.AddMinutes(5), scheduler.Status.NextSyncAt);
+        Assert.False(new DeviceStatus(NetworkKind.WiFi, ServiceAvailability.Unknown, false, 0, 0, null, SyncHeldBack.Nothing, null).IsConnected);
+    }
+
+    [Fact]
     public async Task ServerClockAhead_DueTimesMovedOntoTheDevicesClock()
     {
         await using var rig = await SchedulerRig.CreateAsync(s => s.ServerAhead = TimeSpan.FromMinutes(30));
