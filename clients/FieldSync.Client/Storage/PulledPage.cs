@@ -25,6 +25,11 @@ internal sealed record PulledPage(
     long? LastAcceptedSequence,
     DateTimeOffset? ServerTime)
 {
+    /// <summary>The longest sync interval a profile may give a table (1,440 minutes).</summary>
+    private static readonly TimeSpan MaxInterval = TimeSpan.FromDays(1);
+
+    private static readonly TimeSpan ServerClockTolerance = TimeSpan.FromMinutes(5);
+
     public static readonly IReadOnlySet<string> SyncModes = new HashSet<string>(StringComparer.Ordinal) { "FIRST_SYNC", "DELTA_SYNC", "GRID_SYNC", "FORCED_SYNC" };
 
     public static PulledPage From(PullResponseBody body)
@@ -63,6 +68,14 @@ internal sealed record PulledPage(
         var tables = new List<PulledTableFigures>();
         foreach (var (table, figures) in body.Tables ?? new Dictionary<string, TableFiguresBody>())
         {
+            // The scheduler waits for nextDueAt: one beyond the longest interval (a day) after the server's own clock
+            // would park the device, so it is refused like any answer the protocol does not allow. The tolerance
+            // covers the clocks of the server's instances (a table synced by one, this answer written by another).
+            if (body.ServerTime is { } serverTime
+                && (figures.NextDueAt > serverTime + MaxInterval + ServerClockTolerance || figures.LastUpdated > serverTime + ServerClockTolerance))
+            {
+                throw new FieldSyncProtocolException($"The status of {table} (last updated {figures.LastUpdated:O}, next due {figures.NextDueAt:O}) does not fit the server's time {serverTime:O}.");
+            }
             if (figures.Checksum is { } checksum && (checksum.Length != 16 || !checksum.All(Uri.IsHexDigit)))
             {
                 throw new FieldSyncProtocolException($"The checksum of {table} is not 16 hex digits: '{checksum}'.");
