@@ -1,7 +1,11 @@
 using System.Net;
+using System.Runtime.ExceptionServices;
 using FieldSync.Client.Http;
+using FieldSync.Client.Notifications;
+using FieldSync.Client.Scheduling;
 using FieldSync.Client.Storage;
 using FieldSync.Client.Wire;
+using Polly.Timeout;
 
 namespace FieldSync.Client;
 
@@ -10,7 +14,12 @@ namespace FieldSync.Client;
 /// until the server has nothing more, applying every page with its checkpoint in one local transaction. One sync
 /// runs at a time; a second call waits for the first.
 /// </summary>
-public sealed class FieldSyncClient : IDisposable
+/// <remarks>
+/// Events (<see cref="Notification"/>, <see cref="StatusChanged"/>, <see cref="OfflineStatusChanged"/>,
+/// <see cref="AvailabilityChanged"/>) are raised on the thread doing the work, never the UI thread: marshal in the
+/// handler (MAUI's <c>MainThread.BeginInvokeOnMainThread</c>). A handler that throws fails the operation that raised it.
+/// </remarks>
+public sealed partial class FieldSyncClient : IDisposable
 {
     private readonly FieldSyncClientOptions _options;
     private readonly HttpClient _http;
@@ -20,6 +29,8 @@ public sealed class FieldSyncClient : IDisposable
     private volatile bool _syncing;
     private DateTimeOffset? _lastCompleted;
     private Exception? _lastFailure;
+    private UserSyncSettings? _userSettings;
+    private int _availability = (int)ServiceAvailability.Unknown;
 
     /// <param name="options">Server, device id, token source, retry settings.</param>
     /// <param name="store">The offline database this client syncs; the caller owns and disposes it.</param>
@@ -43,7 +54,45 @@ public sealed class FieldSyncClient : IDisposable
             Timeout = Timeout.InfiniteTimeSpan,
         };
         _api = new SyncApi(_http, options, RetryPipeline.Create(options, _time));
+        Store.OutboxChanged += OnOutboxChangedAsync;
     }
+
+    /// <summary>The seed's three sync notifications: initial download (with progress), table refresh, large incremental sync.</summary>
+    public event EventHandler<SyncNotification>? Notification;
+
+    /// <summary>
+    /// Device Status data changed: a sync started or ended, a page was applied, or the app queued a local change
+    /// (pending uploads). Carries a fresh snapshot.
+    /// </summary>
+    public event EventHandler<SyncStatus>? StatusChanged;
+
+    /// <summary>The Offline Status page: after each applied page, every table's last updated time, next due time and rows.</summary>
+    public event EventHandler<IReadOnlyList<TableSyncStatus>>? OfflineStatusChanged;
+
+    /// <summary>The health check or a request changed what is known about reaching the server ("Network or Service Unavailable").</summary>
+    public event EventHandler<ServiceAvailability>? AvailabilityChanged;
+
+    /// <summary>Whether the server answered the last health check or request in time.</summary>
+    public ServiceAvailability Availability => (ServiceAvailability)Volatile.Read(ref _availability);
+
+    /// <summary>
+    /// The user's Wi-Fi-only and frequency choices, sent on every pull as <c>userSettings</c> so the server records them
+    /// in the device record (an admin sees why the device has not synced); null sends none. The <see cref="SyncScheduler"/>
+    /// sets it; it also enforces them.
+    /// </summary>
+    public UserSyncSettings? UserSettings
+    {
+        get => Volatile.Read(ref _userSettings);
+        set
+        {
+            value?.Validate();
+            Volatile.Write(ref _userSettings, value);
+        }
+    }
+
+    /// <summary>The offline profile in force (the last one a pull carried); null before the first sync.</summary>
+    public async Task<DeviceProfile?> GetProfileAsync(CancellationToken cancellationToken = default)
+        => await Store.GetProfileJsonAsync(cancellationToken) is { } json ? DeviceProfile.Parse(json) : null;
 
     /// <summary>The offline database the app reads and writes.</summary>
     public LocalStore Store { get; }
@@ -60,30 +109,49 @@ public sealed class FieldSyncClient : IDisposable
     {
         request ??= SyncRequest.Due;
         await _syncGate.WaitAsync(cancellationToken);
-        _syncing = true;
-        var started = _time.GetUtcNow();
+        var notifier = new SyncNotifier(n => Notification?.Invoke(this, n), request.Tables);
+        var pull = new PullSummary();
+        SyncResult? result = null;
+        ExceptionDispatchInfo? failure = null;
         try
         {
+            _syncing = true;
+            var started = _time.GetUtcNow();
+            await RaiseStatusChangedAsync(cancellationToken);
+            notifier.Starting(firstSync: await Store.GetCheckpointAsync(cancellationToken) is null);
             var (batches, changes, pushErrors) = await PushAsync(cancellationToken);
-            var pull = await PullAsync(request, progress, cancellationToken);
+            await PullAsync(request, pull, notifier, progress, cancellationToken);
             var receiptErrors = await SettleOlderBatchesAsync(started, cancellationToken);
             var snapshot = await Store.SnapshotAsync(cancellationToken);
             _lastCompleted = _time.GetUtcNow();
             _lastFailure = null;
-            return new SyncResult(batches, changes, pull.Modes, pull.Pages, pull.Received, pull.Removed, pull.ResetReason,
-                pushErrors + pull.Errors + receiptErrors, snapshot.IntegrityMismatches);
+            SetAvailability(ServiceAvailability.Available);
+            result = new SyncResult(batches, changes, pull.Modes, pull.Pages, pull.Received, pull.Removed, pull.ResetReason,
+                pushErrors + pull.Errors + receiptErrors, snapshot.IntegrityMismatches) { ServerTime = pull.ServerTime };
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            _lastFailure = e;
-            _lastCompleted = null;
-            throw;
+            if (e is not OperationCanceledException)
+            {
+                _lastFailure = e;
+                _lastCompleted = null;
+                if (IsUnreachable(e))
+                {
+                    SetAvailability(ServiceAvailability.Unavailable);
+                }
+            }
+            failure = ExceptionDispatchInfo.Capture(e);
         }
         finally
         {
             _syncing = false;
             _syncGate.Release();
         }
+        // The end is shown whether the sync succeeded or not: the sync icon must stop spinning either way.
+        notifier.Ended(result is not null, pull.Received);
+        await RaiseStatusChangedAsync(CancellationToken.None);
+        failure?.Throw();
+        return result!;
     }
 
     /// <summary>The Offline Status / Device Status snapshot.</summary>
@@ -114,6 +182,7 @@ public sealed class FieldSyncClient : IDisposable
 
     public void Dispose()
     {
+        Store.OutboxChanged -= OnOutboxChangedAsync;
         _http.Dispose();
         _syncGate.Dispose();
     }
@@ -157,9 +226,8 @@ public sealed class FieldSyncClient : IDisposable
         return (batches, changes, errors);
     }
 
-    private async Task<PullSummary> PullAsync(SyncRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    private async Task PullAsync(SyncRequest request, PullSummary summary, SyncNotifier notifier, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        var summary = new PullSummary();
         var checkpoint = await Store.GetCheckpointAsync(cancellationToken);
         for (var attempt = 0; attempt < _options.MaxPagesPerSync; attempt++)
         {
@@ -174,6 +242,7 @@ public sealed class FieldSyncClient : IDisposable
                     Force = request.Force ? true : null,
                     PageSize = _options.PageSize,
                     PushedSequence = await Store.PushedSequenceAsync(cancellationToken),
+                    UserSettings = UserSettings?.ToWire(),
                 }, cancellationToken);
             }
             catch (FieldSyncApiException e) when (checkpoint is not null && e.ProblemSlug is "checkpoint-superseded" or "invalid-checkpoint")
@@ -188,9 +257,14 @@ public sealed class FieldSyncClient : IDisposable
             checkpoint = page.Checkpoint;
             summary.Add(page, applied);
             progress?.Report(new SyncProgress(page.SyncMode, summary.Pages, summary.Received, page.Pending, page.IsLarge));
+            notifier.Applied(page, summary.Received);
+            if (OfflineStatusChanged is { } offline)
+            {
+                offline(this, (await Store.SnapshotAsync(cancellationToken)).Tables);
+            }
             if (!page.HasMore)
             {
-                return summary;
+                return;
             }
         }
         throw new FieldSyncProtocolException($"The server still had more after {_options.MaxPagesPerSync} pages; the applied pages are kept and the next sync continues.");
@@ -208,5 +282,49 @@ public sealed class FieldSyncClient : IDisposable
             }
         }
         return errors;
+    }
+
+    /// <summary>
+    /// One attempt within <paramref name="timeout"/> on the client's clock (so a test's fake clock decides when "too
+    /// long" is). A server that cannot be reached is returned as the reason; anything else (a refusal, a bad answer) is thrown.
+    /// </summary>
+    private async Task<(T Value, string? Unreachable)> AttemptAsync<T>(TimeSpan timeout, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            return (await attempt(linked.Token), null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (default!, $"no answer within {timeout.TotalSeconds:0.###} s");
+        }
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            return (default!, e.Message);
+        }
+    }
+
+    /// <summary>A failure that says the server could not be reached (no connection, no answer in time), not that it refused.</summary>
+    private static bool IsUnreachable(Exception e) => e is HttpRequestException or TimeoutRejectedException or IOException
+        || (e is FieldSyncApiException { Status: HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout });
+
+    private void SetAvailability(ServiceAvailability availability)
+    {
+        if (Interlocked.Exchange(ref _availability, (int)availability) != (int)availability)
+        {
+            AvailabilityChanged?.Invoke(this, availability);
+        }
+    }
+
+    private Task OnOutboxChangedAsync() => RaiseStatusChangedAsync(CancellationToken.None);
+
+    private async Task RaiseStatusChangedAsync(CancellationToken cancellationToken)
+    {
+        if (StatusChanged is { } changed)
+        {
+            changed(this, await GetStatusAsync(cancellationToken));
+        }
     }
 }

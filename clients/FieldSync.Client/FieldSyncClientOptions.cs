@@ -42,8 +42,19 @@ public sealed class FieldSyncClientOptions
     /// <summary>Changes per pushed batch (the server takes up to 100).</summary>
     public int MaxChangesPerBatch { get; init; } = 100;
 
+    /// <summary>
+    /// The network check (<c>GET /api/health</c>) that takes longer than this counts as no answer: the seed's
+    /// "Network or Service Unavailable" ("the response takes too long").
+    /// </summary>
+    public TimeSpan HealthCheckTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>An online read gets one attempt of at most this long; then the local database answers instead.</summary>
+    public TimeSpan OnlineReadTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HealthCheckTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(OnlineReadTimeout, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(ServerAddress);
         ArgumentNullException.ThrowIfNull(AccessToken);
         if (string.IsNullOrWhiteSpace(DeviceId) || DeviceId.Length > 255 || DeviceId.IndexOfAny(['/', '\\', '#', '?']) >= 0 || DeviceId.Any(char.IsControl))

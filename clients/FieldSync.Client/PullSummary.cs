@@ -19,6 +19,9 @@ internal sealed class PullSummary
 
     public string? ResetReason { get; set; }
 
+    /// <summary>The last page's <c>serverTime</c>: the scheduler's measure of the server's clock against the device's.</summary>
+    public DateTimeOffset? ServerTime { get; private set; }
+
     public void Add(PulledPage page, PullApplyResult applied)
     {
         Pages++;
@@ -26,6 +29,7 @@ internal sealed class PullSummary
         Removed += applied.Removed;
         Errors += applied.NewSyncErrors;
         ResetReason ??= page.ResetReason;
+        ServerTime = page.ServerTime ?? ServerTime;
         if (_modes.Count == 0 || _modes[^1] != page.SyncMode)
         {
             _modes.Add(page.SyncMode);

@@ -18,4 +18,8 @@ public sealed record SyncResult(
     long Removed,
     string? ResetReason,
     int NewSyncErrors,
-    IReadOnlyList<IntegrityMismatch> IntegrityMismatches);
+    IReadOnlyList<IntegrityMismatch> IntegrityMismatches)
+{
+    /// <summary>The server's clock when it answered the last pull page (its <c>serverTime</c>); the due times it publishes are on that clock.</summary>
+    public DateTimeOffset? ServerTime { get; init; }
+}

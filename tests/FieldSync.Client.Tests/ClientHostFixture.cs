@@ -64,9 +64,13 @@ public sealed class ClientHostFixture : IAsyncLifetime
     public string NewDatabasePath() => Path.Combine(DatabaseFolder, Guid.NewGuid().ToString("N")[..12] + ".db");
 
     /// <summary>A client for <paramref name="user"/>'s device on <paramref name="store"/>, with short backoffs so retries take milliseconds.</summary>
-    public FieldSyncClient Client(string user, string deviceId, LocalStore store, HttpMessageHandler? transport = null) => new(new FieldSyncClientOptions
+    /// <param name="server">Another address than the host's (a port nobody listens on, a listener that never answers).</param>
+    public FieldSyncClient Client(string user, string deviceId, LocalStore store, HttpMessageHandler? transport = null, int pageSize = 1000,
+        Uri? server = null, TimeSpan? healthCheckTimeout = null) => new(new FieldSyncClientOptions
     {
-        ServerAddress = BaseAddress,
+        ServerAddress = server ?? BaseAddress,
+        PageSize = pageSize,
+        HealthCheckTimeout = healthCheckTimeout ?? TimeSpan.FromSeconds(5),
         DeviceId = deviceId,
         AccessToken = _ => ValueTask.FromResult(Key.Token(user, Roles.Technician)),
         AppVersion = "client-tests/1.0",
@@ -75,6 +79,16 @@ public sealed class ClientHostFixture : IAsyncLifetime
         MaxRetryDelay = TimeSpan.FromMilliseconds(200),
         AttemptTimeout = TimeSpan.FromSeconds(20),
     }, store, transport);
+
+    /// <summary>GET /api/sync/status for <paramref name="user"/>'s device, as the technician's app (or an admin) reads it.</summary>
+    public async Task<System.Text.Json.JsonElement> DeviceStatusAsync(string user, string deviceId)
+    {
+        using var technician = As(user, Roles.Technician);
+        using var response = await technician.GetAsync(new Uri("api/sync/status?deviceId=" + Uri.EscapeDataString(deviceId), UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return System.Text.Json.JsonDocument.Parse(text).RootElement.Clone();
+    }
 
     /// <summary>The sockets transport a test wraps (decompression on, as the SDK's default).</summary>
     public static SocketsHttpHandler Sockets() => new() { AutomaticDecompression = DecompressionMethods.All };

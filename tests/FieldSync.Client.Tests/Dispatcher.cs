@@ -51,6 +51,29 @@ public sealed class Dispatcher(HttpClient records, HttpClient admin) : IDisposab
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// The admin copies the default profile as <paramref name="profileId"/> with <paramref name="settings"/> changed and
+    /// assigns it to <paramref name="user"/> (before the device's first sync, so it is the profile that sync gets).
+    /// </summary>
+    public async Task AssignProfileAsync(string user, string profileId, JsonObject settings)
+    {
+        using var read = await admin.GetAsync(new Uri("api/admin/profiles/field-service-mobile", UriKind.Relative));
+        Assert.True(read.StatusCode == HttpStatusCode.OK, await read.Content.ReadAsStringAsync());
+        var profile = JsonNode.Parse(await read.Content.ReadAsStringAsync())!.AsObject();
+        profile["id"] = profileId;
+        profile["name"] = "Client tests " + profileId;
+        var current = profile["settings"]?.AsObject() ?? [];
+        foreach (var (name, value) in settings)
+        {
+            current[name] = value?.DeepClone();
+        }
+        profile["settings"] = current.DeepClone();
+        using var put = await admin.PutAsync(new Uri($"api/admin/profiles/{profileId}", UriKind.Relative), Json(profile));
+        Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
+        using var assign = await admin.PutAsync(new Uri($"api/admin/assignments/{user}", UriKind.Relative), Json(new JsonObject { ["profileId"] = profileId }));
+        Assert.True(assign.StatusCode == HttpStatusCode.OK, await assign.Content.ReadAsStringAsync());
+    }
+
     public void Dispose()
     {
         records.Dispose();

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using FieldSync.Client.Storage;
 using FieldSync.Client.Wire;
 using Polly;
 
@@ -60,22 +61,76 @@ internal sealed class SyncApi(HttpClient http, FieldSyncClientOptions options, R
     private static HttpRequestMessage Post(string path, string json)
         => new(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
-        => await pipeline.ExecuteAsync(async token =>
+    /// <summary>
+    /// The network check: anonymous, one attempt, no retries (a slow answer is the answer). Throws
+    /// <see cref="HttpRequestException"/> or <see cref="OperationCanceledException"/> as the transport does; an answer
+    /// that is not "Healthy" is returned as its problem.
+    /// </summary>
+    public async Task<string?> HealthProblemAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("api/health", UriKind.Relative));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
         {
-            using var request = create();
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await options.AccessToken(token));
-            if (options.AppVersion is not null)
-            {
-                request.Headers.TryAddWithoutValidation(AppVersionHeader, options.AppVersion);
-            }
-            if (options.Platform is not null)
-            {
-                request.Headers.TryAddWithoutValidation(PlatformHeader, options.Platform);
-            }
-            // The whole body is read inside the attempt, so a connection lost mid-body is retried like any other failure.
-            return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, token);
-        }, cancellationToken);
+            return $"the health check answered {(int)response.StatusCode}";
+        }
+        try
+        {
+            var body = await ReadAsync(response, WireJsonContext.Default.HealthBody, cancellationToken);
+            return body.Status == "Healthy" ? null : $"the health check answered status '{body.Status}'";
+        }
+        catch (FieldSyncProtocolException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>One live record, or null for "Record Not Found". One attempt: the user is waiting, and offline is the fallback.</summary>
+    public async Task<PulledRow?> GetOnlineAsync(string table, string id, CancellationToken cancellationToken)
+    {
+        var uri = $"api/online/{Uri.EscapeDataString(table)}/{Uri.EscapeDataString(id)}";
+        using var response = await SendOnceAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(uri, UriKind.Relative)), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound && (await ProblemAsync(response, cancellationToken)) is { ProblemSlug: "record-not-found" })
+        {
+            return null;
+        }
+        await ThrowIfProblemAsync(response, cancellationToken);
+        var row = PulledRow.Read(table, await ReadAsync(response, WireJsonContext.Default.JsonElement, cancellationToken));
+        return row.Id == id ? row : throw new FieldSyncProtocolException($"Reading {table} {id} online answered the record {row.Id}.");
+    }
+
+    /// <summary>One page of live rows. One attempt, as <see cref="GetOnlineAsync"/>.</summary>
+    public async Task<(IReadOnlyList<PulledRow> Rows, string? Continuation)> QueryOnlineAsync(string table, string query, CancellationToken cancellationToken)
+    {
+        var uri = $"api/online/{Uri.EscapeDataString(table)}{query}";
+        using var response = await SendOnceAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(uri, UriKind.Relative)), cancellationToken);
+        await ThrowIfProblemAsync(response, cancellationToken);
+        var page = await ReadAsync(response, WireJsonContext.Default.OnlinePageBody, cancellationToken);
+        if (page.Value is null)
+        {
+            throw new FieldSyncProtocolException($"The online query of {table} answered no 'value' list.");
+        }
+        return ([.. page.Value.Select(row => PulledRow.Read(table, row))], string.IsNullOrEmpty(page.Continuation) ? null : page.Continuation);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
+        => await pipeline.ExecuteAsync(token => SendOnceAsync(create, token), cancellationToken);
+
+    private async ValueTask<HttpResponseMessage> SendOnceAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
+    {
+        using var request = create();
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await options.AccessToken(cancellationToken));
+        if (options.AppVersion is not null)
+        {
+            request.Headers.TryAddWithoutValidation(AppVersionHeader, options.AppVersion);
+        }
+        if (options.Platform is not null)
+        {
+            request.Headers.TryAddWithoutValidation(PlatformHeader, options.Platform);
+        }
+        // The whole body is read inside the attempt, so a connection lost mid-body is retried like any other failure.
+        return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+    }
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {

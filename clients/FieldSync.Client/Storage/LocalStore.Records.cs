@@ -56,7 +56,26 @@ public sealed partial class LocalStore
     public Task<LocalWriteResult> DeleteAsync(string table, string id, CancellationToken cancellationToken = default)
         => WriteAsync(table, id, OutboxAction.Delete, null, cancellationToken);
 
-    private Task<LocalWriteResult> WriteAsync(string table, string id, OutboxAction action, JsonObject? values, CancellationToken cancellationToken)
+    /// <summary>
+    /// Awaited after a local create, update or delete committed (the outbox changed), so the Device Status page's
+    /// pending uploads follow the app's edits. Each <see cref="FieldSyncClient"/> on this store subscribes.
+    /// </summary>
+    internal event Func<Task>? OutboxChanged;
+
+    private async Task<LocalWriteResult> WriteAsync(string table, string id, OutboxAction action, JsonObject? values, CancellationToken cancellationToken)
+    {
+        var result = await QueueAsync(table, id, action, values, cancellationToken);
+        if (result.Status is LocalWriteStatus.Queued or LocalWriteStatus.Coalesced or LocalWriteStatus.Cancelled)
+        {
+            foreach (var handler in OutboxChanged?.GetInvocationList() ?? [])
+            {
+                await ((Func<Task>)handler)();
+            }
+        }
+        return result;
+    }
+
+    private Task<LocalWriteResult> QueueAsync(string table, string id, OutboxAction action, JsonObject? values, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(table);
         ArgumentException.ThrowIfNullOrEmpty(id);

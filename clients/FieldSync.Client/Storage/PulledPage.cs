@@ -22,8 +22,14 @@ internal sealed record PulledPage(
     string? ProfileJson,
     IReadOnlyList<PushReceiptBody> PushOutcomes,
     string? ResetReason,
-    long? LastAcceptedSequence)
+    long? LastAcceptedSequence,
+    DateTimeOffset? ServerTime)
 {
+    /// <summary>The longest sync interval a profile may give a table (1,440 minutes).</summary>
+    private static readonly TimeSpan MaxInterval = TimeSpan.FromDays(1);
+
+    private static readonly TimeSpan ServerClockTolerance = TimeSpan.FromMinutes(5);
+
     public static readonly IReadOnlySet<string> SyncModes = new HashSet<string>(StringComparer.Ordinal) { "FIRST_SYNC", "DELTA_SYNC", "GRID_SYNC", "FORCED_SYNC" };
 
     public static PulledPage From(PullResponseBody body)
@@ -41,13 +47,18 @@ internal sealed record PulledPage(
         {
             throw new FieldSyncProtocolException($"A reset ('{reset.Reason}') must come with a FIRST_SYNC page, not {body.SyncMode}.");
         }
+        if (body.Profile is { ValueKind: not JsonValueKind.Null } sent)
+        {
+            // The scheduler and online mode act on it: checked now, so a bad one is never stored.
+            DeviceProfile.Parse(sent);
+        }
         var upserts = new List<PulledRow>();
         var removes = new List<(string, string)>();
         foreach (var (table, changes) in body.Changes ?? new Dictionary<string, TableChangesBody>())
         {
             foreach (var row in changes?.Upserts ?? [])
             {
-                upserts.Add(Row(table, row));
+                upserts.Add(PulledRow.Read(table, row));
             }
             foreach (var id in changes?.Removes ?? [])
             {
@@ -57,6 +68,14 @@ internal sealed record PulledPage(
         var tables = new List<PulledTableFigures>();
         foreach (var (table, figures) in body.Tables ?? new Dictionary<string, TableFiguresBody>())
         {
+            // The scheduler waits for nextDueAt: one beyond the longest interval (a day) after the server's own clock
+            // would park the device, so it is refused like any answer the protocol does not allow. The tolerance
+            // covers the clocks of the server's instances (a table synced by one, this answer written by another).
+            if (body.ServerTime is { } serverTime
+                && (figures.NextDueAt > serverTime + MaxInterval + ServerClockTolerance || figures.LastUpdated > serverTime + ServerClockTolerance))
+            {
+                throw new FieldSyncProtocolException($"The status of {table} (last updated {figures.LastUpdated:O}, next due {figures.NextDueAt:O}) does not fit the server's time {serverTime:O}.");
+            }
             if (figures.Checksum is { } checksum && (checksum.Length != 16 || !checksum.All(Uri.IsHexDigit)))
             {
                 throw new FieldSyncProtocolException($"The checksum of {table} is not 16 hex digits: '{checksum}'.");
@@ -68,19 +87,6 @@ internal sealed record PulledPage(
         return new PulledPage(body.SyncMode, body.Checkpoint, body.HasMore, Math.Max(body.Pending ?? 0, 0), body.IsLarge,
             body.Resync ?? [], body.Dropped ?? [], upserts, removes, tables,
             body.Profile is { ValueKind: JsonValueKind.Object } profile ? profile.GetRawText() : null,
-            body.PushOutcomes ?? [], body.Reset?.Reason ?? (body.Reset is null ? null : "unknown"), body.LastAcceptedSequence);
+            body.PushOutcomes ?? [], body.Reset?.Reason ?? (body.Reset is null ? null : "unknown"), body.LastAcceptedSequence, body.ServerTime);
     }
-
-    private static PulledRow Row(string table, JsonElement row)
-    {
-        if (row.ValueKind != JsonValueKind.Object
-            || !row.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(id.GetString())
-            || !row.TryGetProperty("version", out var version) || !version.TryGetInt64(out var v) || v < 1)
-        {
-            throw new FieldSyncProtocolException($"A row of {table} has no id or no positive integer version: {Shorten(row.GetRawText())}");
-        }
-        return new PulledRow(table, id.GetString()!, v, row.GetRawText());
-    }
-
-    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
 }

@@ -20,4 +20,7 @@ internal sealed class PullRequestBody
 
     /// <summary>The highest sequence the server accepted from this device: outcomes of batches up to it come back.</summary>
     [JsonPropertyName("pushedSequence")] public long? PushedSequence { get; init; }
+
+    /// <summary>The user's Wi-Fi-only and frequency choices; left out until the app sets them.</summary>
+    [JsonPropertyName("userSettings")] public UserSettingsBody? UserSettings { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace FieldSync.Client.Wire;
@@ -10,4 +11,7 @@ namespace FieldSync.Client.Wire;
 [JsonSerializable(typeof(PushReceiptBody))]
 [JsonSerializable(typeof(ProblemBody))]
 [JsonSerializable(typeof(DeviceStatusBody))]
+[JsonSerializable(typeof(HealthBody))]
+[JsonSerializable(typeof(OnlinePageBody))]
+[JsonSerializable(typeof(JsonElement))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;
