@@ -45,6 +45,29 @@ public class PullProtocolTests
     }
 
     [Fact]
+    public async Task FirstSync_LastPageFilledByTheBudget_CompletesTheEmptyTablesAfterIt()
+    {
+        // No product was ever written: the last table in dependency order has an empty bucket. With one row a page, the
+        // page that takes the last row is full when it reaches the products; they must still complete, or the download
+        // ends (hasMore false) and stays a FIRST_SYNC with nothing left to send.
+        await using var h = await SyncHarness.StartAsync(Today9);
+        await h.CreateAsync("bookingstatus", Scheduled, ("name", "Scheduled"), ("status", 2), ("fieldservicestatus", 690970000));
+        await h.CreateAsync("bookableresource", "resource-tech1", ("name", "Tech One"), ("userid", "tech1"), ("resourcetype", 3));
+        await h.CreateAsync("account", "account-1", ("name", "Contoso"));
+        await WorkOrderAsync(h, "wo-1");
+        await BookingAsync(h, "booking-1", "resource-tech1", "wo-1", Today9.AddHours(1));
+        await h.DrainAsync();
+        var device = Device(h, "tech1", "device-one-row-pages");
+
+        var pages = await device.SyncAsync(pageSize: 1);
+
+        Assert.All(pages, p => Assert.Equal(SyncModes.FirstSync, p.SyncMode));
+        Assert.All(pages[^1].Status, s => Assert.True(s.LastSyncedAt is not null, $"{s.Table} not downloaded"));
+        var next = await device.SyncAsync(force: true);
+        Assert.Equal(SyncModes.ForcedSync, Assert.Single(next).SyncMode);
+    }
+
+    [Fact]
     public async Task FirstSync_ResponseLost_ResumesFromLastCheckpoint()
     {
         await using var h = await WorldWithBookingsAsync(8);

@@ -259,9 +259,11 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
                 checkpoint.Buckets[rule.Table] = cp;
             }
             cp.FloorSeen = bucket.Floor;
-            if (budget == 0)
+            if (budget == 0 && bucket.LastSeq > cp.Seq)
             {
-                hasMore |= bucket.LastSeq > cp.Seq;
+                // The page is full: this table's ops wait for the next page. A table with nothing to send goes on below and
+                // completes now, else a download whose last page filled up would stay a FIRST_SYNC with nothing left to send.
+                hasMore = true;
                 pending += Remaining(bucket, cp);
                 continue;
             }
