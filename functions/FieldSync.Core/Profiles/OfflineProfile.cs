@@ -66,8 +66,8 @@ public sealed class OfflineProfile
 /// </param>
 /// <param name="AllowWifiOnlySync">Users may choose to sync only on Wi-Fi. The device enforces it; the server only publishes it.</param>
 /// <param name="AllowOnlineMode">Users may switch to viewing live server data outside the profile's filters.</param>
-/// <param name="LargeSyncThreshold">An incremental sync with at least this many changed rows is "large": the device notifies the user.</param>
-/// <param name="LargeSyncIdleHours">A large sync is only announced when the app was unused for at least this many hours.</param>
+/// <param name="LargeSyncThreshold">An incremental sync bringing at least this many rows is "large": the device notifies the user (<see cref="Sync.LargeSync"/>).</param>
+/// <param name="LargeSyncIdleHours">An incremental sync bringing any rows after the app was unused for at least this many hours is "large" too.</param>
 public sealed record ProfileSettings(
     bool ConflictDetection,
     bool AllowWifiOnlySync,

@@ -314,8 +314,7 @@ public sealed class PullService(IFeedStore feed, IDeviceRegistry devices, IProfi
         }
 
         var idleFor = checkpoint.PulledAt == 0 ? TimeSpan.Zero : now - DateTimeOffset.FromUnixTimeSeconds(checkpoint.PulledAt);
-        var isLarge = pending > profile.Settings.LargeSyncThreshold
-            || (mode == SyncModes.DeltaSync && idleFor > TimeSpan.FromHours(profile.Settings.LargeSyncIdleHours));
+        var isLarge = LargeSync.IsLargeSync(mode, changes.Sum(c => (long)c.Upserts.Count + c.Removes.Count), Math.Max(0, pending), idleFor, profile.Settings);
         checkpoint.PulledAt = now.ToUnixTimeSeconds();
 
         // A commit landed while the ops were read: the figures come from the head as it is after the reads.
