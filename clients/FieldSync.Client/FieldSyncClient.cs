@@ -123,11 +123,18 @@ public sealed partial class FieldSyncClient : IDisposable
             await PullAsync(request, pull, notifier, progress, cancellationToken);
             var receiptErrors = await SettleOlderBatchesAsync(started, cancellationToken);
             var snapshot = await Store.SnapshotAsync(cancellationToken);
+            RepairResult? repair = null;
+            if (snapshot.IntegrityMismatches.Count > 0 && _options.RepairIntegrityMismatches)
+            {
+                // The pull's figures say some table differs from the server: repair it now, without downloading it again.
+                repair = await RepairAndRecheckAsync(cancellationToken);
+                snapshot = await Store.SnapshotAsync(cancellationToken);
+            }
             _lastCompleted = _time.GetUtcNow();
             _lastFailure = null;
             SetAvailability(ServiceAvailability.Available);
             result = new SyncResult(batches, changes, pull.Modes, pull.Pages, pull.Received, pull.Removed, pull.ResetReason,
-                pushErrors + pull.Errors + receiptErrors, snapshot.IntegrityMismatches) { ServerTime = pull.ServerTime };
+                pushErrors + pull.Errors + receiptErrors, snapshot.IntegrityMismatches) { ServerTime = pull.ServerTime, Repair = repair };
         }
         catch (Exception e)
         {

@@ -43,6 +43,12 @@ public sealed class FieldSyncClientOptions
     public int MaxChangesPerBatch { get; init; } = 100;
 
     /// <summary>
+    /// Whether <see cref="FieldSyncClient.SyncAsync"/> repairs a table whose rows differ from the server's figures by a
+    /// full delta sync (<see cref="FieldSyncClient.RepairAsync"/>) as soon as a pull finds it. Default true.
+    /// </summary>
+    public bool RepairIntegrityMismatches { get; init; } = true;
+
+    /// <summary>
     /// The network check (<c>GET /api/health</c>) that takes longer than this counts as no answer: the seed's
     /// "Network or Service Unavailable" ("the response takes too long").
     /// </summary>

@@ -22,4 +22,7 @@ public sealed record SyncResult(
 {
     /// <summary>The server's clock when it answered the last pull page (its <c>serverTime</c>); the due times it publishes are on that clock.</summary>
     public DateTimeOffset? ServerTime { get; init; }
+
+    /// <summary>The full delta sync this sync ran because a table's rows differed from the server's; null when none was needed.</summary>
+    public RepairResult? Repair { get; init; }
 }

@@ -24,6 +24,24 @@ internal sealed class SyncApi(HttpClient http, FieldSyncClientOptions options, R
         return await ReadAsync(response, WireJsonContext.Default.PullResponseBody, cancellationToken);
     }
 
+    /// <summary>One verify page of a full delta sync.</summary>
+    public async Task<VerifyResponseBody> VerifyAsync(VerifyRequestBody body, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(body, WireJsonContext.Default.VerifyRequestBody);
+        using var response = await SendAsync(() => Post("api/sync/verify", json), cancellationToken);
+        await ThrowIfProblemAsync(response, cancellationToken);
+        return await ReadAsync(response, WireJsonContext.Default.VerifyResponseBody, cancellationToken);
+    }
+
+    /// <summary>Rows a full delta sync still lacks, by id.</summary>
+    public async Task<FetchResponseBody> FetchAsync(FetchRequestBody body, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(body, WireJsonContext.Default.FetchRequestBody);
+        using var response = await SendAsync(() => Post("api/sync/fetch", json), cancellationToken);
+        await ThrowIfProblemAsync(response, cancellationToken);
+        return await ReadAsync(response, WireJsonContext.Default.FetchResponseBody, cancellationToken);
+    }
+
     /// <summary>Sends a stored batch verbatim: a retry, or the next sync after a lost answer, sends exactly the same bytes.</summary>
     public async Task<PushAnswer> PushAsync(string storedBody, CancellationToken cancellationToken)
     {

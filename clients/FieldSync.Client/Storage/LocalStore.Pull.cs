@@ -45,21 +45,8 @@ public sealed partial class LocalStore
             {
                 await transaction.ExecuteAsync("DELETE FROM table_status WHERE tbl = $t", cancellationToken, ("$t", table));
             }
-            foreach (var row in page.Upserts)
-            {
-                BeforePulledRowWritten?.Invoke(row.Table, row.Id);
-                await transaction.ExecuteAsync(
-                    "INSERT INTO rows (tbl, id, version, data) VALUES ($t, $i, $v, $d) ON CONFLICT (tbl, id) DO UPDATE SET version = excluded.version, data = excluded.data",
-                    cancellationToken, ("$t", row.Table), ("$i", row.Id), ("$v", row.Version), ("$d", row.Json));
-            }
-            var removed = 0;
-            foreach (var (table, id) in page.Removes)
-            {
-                removed += await transaction.ExecuteAsync("DELETE FROM rows WHERE tbl = $t AND id = $i", cancellationToken, ("$t", table), ("$i", id));
-                // The device's own applied change of a removed record has nothing left to show over.
-                await transaction.ExecuteAsync("DELETE FROM outbox WHERE tbl = $t AND id = $i AND state = $s", cancellationToken,
-                    ("$t", table), ("$i", id), ("$s", nameof(OutboxEntryState.Applied)));
-            }
+            await UpsertRowsAsync(transaction, page.Upserts, cancellationToken);
+            var removed = await RemoveRowsAsync(transaction, page.Removes, cancellationToken);
             await SetMetaAsync(transaction, CheckpointKey, page.Checkpoint, cancellationToken);
             await SetMetaAsync(transaction, LastSyncModeKey, page.SyncMode, cancellationToken);
             if (page.ProfileJson is not null)
@@ -90,6 +77,32 @@ public sealed partial class LocalStore
             }
             return new PullApplyResult(page.Upserts.Count, removed, cleared, errors, mismatches);
         }, cancellationToken);
+
+    /// <summary>Stores rows exactly as the server sent them (a pull's upserts, a full delta sync's rows).</summary>
+    private async Task UpsertRowsAsync(SqliteTransaction transaction, IEnumerable<PulledRow> rows, CancellationToken cancellationToken)
+    {
+        foreach (var row in rows)
+        {
+            BeforePulledRowWritten?.Invoke(row.Table, row.Id);
+            await transaction.ExecuteAsync(
+                "INSERT INTO rows (tbl, id, version, data) VALUES ($t, $i, $v, $d) ON CONFLICT (tbl, id) DO UPDATE SET version = excluded.version, data = excluded.data",
+                cancellationToken, ("$t", row.Table), ("$i", row.Id), ("$v", row.Version), ("$d", row.Json));
+        }
+    }
+
+    /// <summary>Deletes rows the server no longer gives the device; returns how many were held.</summary>
+    private static async Task<int> RemoveRowsAsync(SqliteTransaction transaction, IEnumerable<(string Table, string Id)> removes, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        foreach (var (table, id) in removes)
+        {
+            removed += await transaction.ExecuteAsync("DELETE FROM rows WHERE tbl = $t AND id = $i", cancellationToken, ("$t", table), ("$i", id));
+            // The device's own applied change of a removed record has nothing left to show over.
+            await transaction.ExecuteAsync("DELETE FROM outbox WHERE tbl = $t AND id = $i AND state = $s", cancellationToken,
+                ("$t", table), ("$i", id), ("$s", nameof(OutboxEntryState.Applied)));
+        }
+        return removed;
+    }
 
     /// <summary>Stores a table's status; with exact figures, compares them with the rows held and returns the mismatch.</summary>
     private static async Task<IntegrityMismatch?> RecordTableAsync(SqliteConnection connection, SqliteTransaction transaction, PulledTableFigures figures, CancellationToken cancellationToken)

@@ -13,5 +13,9 @@ namespace FieldSync.Client.Wire;
 [JsonSerializable(typeof(DeviceStatusBody))]
 [JsonSerializable(typeof(HealthBody))]
 [JsonSerializable(typeof(OnlinePageBody))]
+[JsonSerializable(typeof(VerifyRequestBody))]
+[JsonSerializable(typeof(VerifyResponseBody))]
+[JsonSerializable(typeof(FetchRequestBody))]
+[JsonSerializable(typeof(FetchResponseBody))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;
