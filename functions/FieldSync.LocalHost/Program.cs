@@ -26,6 +26,8 @@ internal static class Program
         AddRunOptionsAndAction(run);
         root.Subcommands.Add(run);
         root.Subcommands.Add(TokenCommand());
+        root.Subcommands.Add(DeviceCommands.Device());
+        root.Subcommands.Add(DeviceCommands.Dispatch());
 
         // Ctrl+C cancels the action's token; give the host and Azurite time to stop cleanly.
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) });
