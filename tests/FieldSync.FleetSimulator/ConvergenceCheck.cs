@@ -25,6 +25,7 @@ internal static class ConvergenceCheck
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var shared = new ConcurrentDictionary<string, Task<Dictionary<string, Dictionary<string, Record>>>>(StringComparer.Ordinal);
         var samples = new ConcurrentQueue<string>();
+        var diverged = new ConcurrentQueue<string>();
         long converged = 0, expectedRows = 0, heldRows = 0, missing = 0, extra = 0, stale = 0, unsent = 0;
 
         await Parallel.ForEachAsync(devices, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (device, ct) =>
@@ -79,8 +80,12 @@ internal static class ConvergenceCheck
             {
                 Interlocked.Increment(ref converged);
             }
+            else
+            {
+                diverged.Enqueue(device.Technician.DeviceId);
+            }
         });
-        return new ConvergenceReport(devices.Count, (int)converged, expectedRows, heldRows, missing, extra, stale, unsent, [.. samples]);
+        return new ConvergenceReport(devices.Count, (int)converged, expectedRows, heldRows, missing, extra, stale, unsent, [.. samples], [.. diverged.Order(StringComparer.Ordinal)]);
 
         void Sample(string text)
         {

@@ -81,6 +81,12 @@ internal sealed class FleetResults
     public IReadOnlyList<string> FailureSamples { get; set; } = [];
     public IReadOnlyList<string> UnseenSamples { get; set; } = [];
 
+    /// <summary>For devices that did not converge: the SDK's and the server's view of their uploads.</summary>
+    public IReadOnlyList<string> Diagnostics { get; set; } = [];
+
+    /// <summary>Where the device databases were kept (only when a device did not converge), to inspect with sqlite3.</summary>
+    public string? DeviceDatabases { get; set; }
+
     /// <summary>
     /// Failures nothing in the simulation provokes on purpose: failed syncs, transport failures, 5xx answers, failed
     /// dispatcher writes, sync errors other than permission refusals (a record reassigned or completed while the
@@ -129,9 +135,13 @@ internal sealed class FleetResults
         {
             output.WriteLine($"{name.PadRight(width)}  {value}");
         }
-        foreach (var sample in Convergence.Samples.Concat(FailureSamples).Concat(UnseenSamples))
+        foreach (var sample in Convergence.Samples.Concat(FailureSamples).Concat(UnseenSamples).Concat(Diagnostics))
         {
             output.WriteLine("  " + sample);
+        }
+        if (DeviceDatabases is not null)
+        {
+            output.WriteLine("  device databases kept in " + DeviceDatabases);
         }
     }
 

@@ -32,6 +32,7 @@ internal static class FleetSimulation
         var startedOn = DateTimeOffset.UtcNow;
         var folder = Path.Combine(Path.GetTempPath(), "fieldsync-fleet-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
+        var keepFolder = false;
 
         Step("Starting Azurite (in memory)...");
         await using var azurite = await AzuriteProcess.StartAsync(cancellationToken: cancellationToken);
@@ -78,7 +79,10 @@ internal static class FleetSimulation
             }
             var daySeconds = dayWatch.Elapsed.TotalSeconds;
             var dayTransactions = counter.Total;
-            var byOperation = counter.ByOperation.OrderByDescending(kv => kv.Value).Take(12).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+            // Named without the run's random table prefix ("GET records", not "GET fs1a2b3c4d5erecords").
+            var prefix = host.Services.GetRequiredService<StorageOptions>().TablePrefix;
+            var byOperation = counter.ByOperation.OrderByDescending(kv => kv.Value).Take(12)
+                .ToDictionary(kv => kv.Key.Replace(" " + prefix, " ", StringComparison.Ordinal), kv => kv.Value, StringComparer.Ordinal);
             var daySyncs = metrics.FirstSyncs.Value + metrics.DeltaSyncs.Value;
             Step(string.Create(CultureInfo.InvariantCulture, $"Day over: {daySyncs:N0} syncs. Draining (every device online, forced syncs until nothing moves)..."));
 
@@ -101,6 +105,9 @@ internal static class FleetSimulation
                 convergence = await ConvergenceCheck.RunAsync(host.Services, devices, cancellationToken);
                 checks++;
             }
+
+            var diagnostics = convergence.Converged ? [] : await DiagnoseAsync(host, key, devices, convergence.DivergedDevices, cancellationToken);
+            keepFolder = !convergence.Converged;
 
             // The watcher reads on until every pushed change is seen (or a short grace passes).
             var grace = Stopwatch.StartNew();
@@ -179,6 +186,8 @@ internal static class FleetSimulation
                 Convergence = convergence,
                 ConvergenceChecks = checks,
                 FailureSamples = metrics.FailureSamples,
+                Diagnostics = diagnostics,
+                DeviceDatabases = keepFolder ? folder : null,
                 TotalSeconds = Math.Round(total.Elapsed.TotalSeconds, 1),
             };
         }
@@ -189,7 +198,10 @@ internal static class FleetSimulation
                 await device.DisposeAsync();
             }
             dispatcherHttp.ForEach(h => h.Dispose());
-            DeleteFolder(folder);
+            if (!keepFolder)
+            {
+                DeleteFolder(folder);
+            }
         }
     }
 
@@ -223,6 +235,26 @@ internal static class FleetSimulation
             Interlocked.Add(ref moved, result is null ? 1 : result.Received + result.Removed + result.ChangesPushed + pending);
         });
         return moved;
+    }
+
+    /// <summary>
+    /// For each device that did not converge: what the SDK says it still has to upload, and what the server's device
+    /// status says (batches accepted and not applied, the last push), so a report tells an SDK outbox that stopped
+    /// sending from a server inbox that stopped applying. The device databases are kept for the same reason.
+    /// </summary>
+    private static async Task<List<string>> DiagnoseAsync(LocalFunctionHost host, TestSigningKey key, IReadOnlyList<SimulatedDevice> devices,
+        IReadOnlyList<string> diverged, CancellationToken cancellationToken)
+    {
+        var lines = new List<string>();
+        foreach (var device in devices.Where(d => diverged.Contains(d.Technician.DeviceId)).Take(5))
+        {
+            var status = await device.GetStatusAsync();
+            using var http = new HttpClient { BaseAddress = host.BaseAddress };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Token(device.Technician.User, Roles.Technician));
+            var server = await http.GetStringAsync(new Uri("api/sync/status?deviceId=" + device.Technician.DeviceId, UriKind.Relative), cancellationToken);
+            lines.Add($"{device.Technician.DeviceId}: SDK pending uploads {status.PendingUploads}, unsent {status.UnsentChanges}, sync errors {status.SyncErrors.Count}, last failure {status.LastSyncFailure?.Message ?? "none"}; server status: {server}");
+        }
+        return lines;
     }
 
     private static HttpClient Dispatcher(LocalFunctionHost host, TestSigningKey key, string user)
