@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using Azure.Storage.Queues;
 using FieldSync.Client;
+using FieldSync.Core.Sync;
 using FieldSync.Core.Security;
 using FieldSync.LocalHost.Azurite;
 using FieldSync.LocalHost.Hosting;
@@ -89,7 +91,8 @@ internal static class FleetSimulation
             // The drain: edits have stopped; every device syncs until two rounds in a row move nothing and nothing waits to upload.
             counter.Reset();
             var drainWatch = Stopwatch.StartNew();
-            var (rounds, settled) = await DrainAsync(devices, TimeSpan.FromSeconds(settings.DrainSeconds), cancellationToken);
+            var queues = new QueueServiceClient(azurite.ConnectionString);
+            var (rounds, settled) = await DrainAsync(devices, queues, TimeSpan.FromSeconds(settings.DrainSeconds), cancellationToken);
             var drainSeconds = drainWatch.Elapsed.TotalSeconds;
             var drainTransactions = counter.Total;
 
@@ -205,8 +208,12 @@ internal static class FleetSimulation
         }
     }
 
-    /// <summary>Forced syncs of every device, round after round, until two rounds in a row move nothing and nothing is left to upload, or <paramref name="limit"/> passes.</summary>
-    private static async Task<(int Rounds, bool Settled)> DrainAsync(IReadOnlyList<SimulatedDevice> devices, TimeSpan limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Forced syncs of every device, round after round, until two rounds in a row move nothing, nothing is left to
+    /// upload and no message waits in the app's queues (a quiet round under load can still have fan-out queued), or
+    /// <paramref name="limit"/> passes.
+    /// </summary>
+    private static async Task<(int Rounds, bool Settled)> DrainAsync(IReadOnlyList<SimulatedDevice> devices, QueueServiceClient queues, TimeSpan limit, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         var quiet = 0;
@@ -214,7 +221,7 @@ internal static class FleetSimulation
         while (quiet < 2 && watch.Elapsed < limit)
         {
             rounds++;
-            var moved = await SyncEveryDeviceAsync(devices, cancellationToken);
+            var moved = await SyncEveryDeviceAsync(devices, cancellationToken) + await VisibleMessagesAsync(queues, cancellationToken);
             quiet = moved == 0 ? quiet + 1 : 0;
             if (quiet < 2)
             {
@@ -255,6 +262,21 @@ internal static class FleetSimulation
             lines.Add($"{device.Technician.DeviceId}: SDK pending uploads {status.PendingUploads}, unsent {status.UnsentChanges}, sync errors {status.SyncErrors.Count}, last failure {status.LastSyncFailure?.Message ?? "none"}; server status: {server}");
         }
         return lines;
+    }
+
+    /// <summary>Messages visible in the app's queues (poison queues aside): work the functions have not taken yet.</summary>
+    private static async Task<long> VisibleMessagesAsync(QueueServiceClient queues, CancellationToken cancellationToken)
+    {
+        long visible = 0;
+        foreach (var name in new[] { QueueNames.RecordChanges, QueueNames.ScopeEvaluations, QueueNames.Push, QueueNames.FeedSweeps })
+        {
+            var queue = queues.GetQueueClient(name);
+            if (await queue.ExistsAsync(cancellationToken))
+            {
+                visible += (await queue.PeekMessagesAsync(32, cancellationToken)).Value.Length;
+            }
+        }
+        return visible;
     }
 
     private static HttpClient Dispatcher(LocalFunctionHost host, TestSigningKey key, string user)
