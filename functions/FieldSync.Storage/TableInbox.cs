@@ -22,6 +22,9 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
 {
     private const string Head = "head";
     private const string PendingPartition = "pending";
+
+    /// <summary>Reads and conditional writes a lease attempt makes while other writes keep moving the head.</summary>
+    private const int LeaseAttempts = 8;
     /// <summary>Azure Tables caps a binary property at 64 KiB.</summary>
     private const int ChunkBytes = 64 * 1024;
     /// <summary>
@@ -164,21 +167,34 @@ public sealed class TableInbox(TableServiceClient service, StorageOptions option
 
     public async Task<InboxHead?> TryLeaseAsync(string deviceId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        var head = await GetHeadAsync(deviceId, cancellationToken);
-        if (head.ETag is null || (head.LeaseOwner is { Length: > 0 } holder && holder != owner && head.LeaseUntil > now))
+        // A 412 means only that the head changed since it was read: a batch accepted, a batch completed, a lease taken
+        // or given back. Read it again; only a live lease of another worker means someone else applies. Giving up on
+        // any 412 stranded batches: a worker renewing its own lease while the device's next batch was accepted gave
+        // up with the lease still its own, and every message for that device then found the lease held until it
+        // expired (fleet simulator, 100 devices: batches waiting for the 5-minute stall sweeper).
+        for (var attempt = 0; attempt < LeaseAttempts; attempt++)
         {
-            return null;
+            var head = await GetHeadAsync(deviceId, cancellationToken);
+            if (head.ETag is null || (head.LeaseOwner is { Length: > 0 } holder && holder != owner && head.LeaseUntil > now))
+            {
+                return null;
+            }
+            try
+            {
+                var response = await table.UpdateEntityAsync(new TableEntity(deviceId, Head) { ["LeaseOwner"] = owner, ["LeaseUntil"] = until },
+                    new ETag(head.ETag), TableUpdateMode.Merge, cancellationToken);
+                return head with { ETag = response.Headers.ETag?.ToString() ?? (await GetHeadAsync(deviceId, cancellationToken)).ETag, LeaseOwner = owner, LeaseUntil = until };
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                return null;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // The head moved under us: look again.
+            }
         }
-        try
-        {
-            var response = await table.UpdateEntityAsync(new TableEntity(deviceId, Head) { ["LeaseOwner"] = owner, ["LeaseUntil"] = until },
-                new ETag(head.ETag), TableUpdateMode.Merge, cancellationToken);
-            return head with { ETag = response.Headers.ETag?.ToString() ?? (await GetHeadAsync(deviceId, cancellationToken)).ETag, LeaseOwner = owner, LeaseUntil = until };
-        }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-        {
-            return null;
-        }
+        return null;
     }
 
     public async Task ReleaseAsync(string deviceId, string owner, CancellationToken cancellationToken)

@@ -189,4 +189,35 @@ public partial class PushTests
         Assert.Equal(2, settled.Sequence);
         Assert.Equal(2, (await inbox.GetHeadAsync("device-tech1", CancellationToken.None)).AcceptedSequence);
     }
+
+    [Fact]
+    public async Task Lease_RenewedByItsOwnerWhileBatchesAreAccepted_IsNeverLost()
+    {
+        // Found by the fleet simulator: a worker renewing its own lease while the device's next batch was accepted got
+        // a 412, gave up with the lease still its own, and the device's batches waited for the stall sweeper.
+        await using var h = await WorldAsync();
+        var inbox = h.Services.GetService<IInbox>()!;
+        await PushAsync(h, "tech1", "batch-1", 1, Change(ChangeAction.Update, "workorder", "wo-1", 1, """{ "instructions": "first" }"""));
+        var now = h.Clock.GetUtcNow();
+        Assert.NotNull(await inbox.TryLeaseAsync("device-tech1", "worker-1", now, now + TimeSpan.FromMinutes(2), CancellationToken.None));
+        // The device keeps pushing: every accepted batch moves the head's ETag under the renewals.
+        var pushing = Task.Run(async () =>
+        {
+            for (var sequence = 2; sequence <= 30; sequence++)
+            {
+                await Pushes(h).PushAsync("tech1", new PushRequest("device-tech1", $"batch-{sequence}", sequence,
+                    [Change(ChangeAction.Update, "workorder", "wo-1", 1, $$"""{ "instructions": "push {{sequence}}" }""")]), CancellationToken.None);
+            }
+        });
+        var renewals = new List<bool>();
+        while (!pushing.IsCompleted)
+        {
+            renewals.Add(await inbox.TryLeaseAsync("device-tech1", "worker-1", now, now + TimeSpan.FromMinutes(2), CancellationToken.None) is not null);
+        }
+        await pushing;
+
+        Assert.All(renewals, Assert.True);
+        Assert.True((await inbox.GetHeadAsync("device-tech1", CancellationToken.None)).AcceptedSequence > 1, "No batch was accepted while the lease was renewed.");
+        Assert.Null(await inbox.TryLeaseAsync("device-tech1", "worker-2", now, now + TimeSpan.FromMinutes(2), CancellationToken.None));
+    }
 }
