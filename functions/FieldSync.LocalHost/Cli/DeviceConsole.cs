@@ -10,8 +10,26 @@ namespace FieldSync.LocalHost.Cli;
 /// for a person watching a terminal: sync and say what came and went, the Offline Status / Device Status page, a table's
 /// rows, a local edit queued in the outbox (and pushed when asked).
 /// </summary>
-internal sealed class DeviceConsole(FieldSyncClient client, LocalStore store, TextWriter output)
+internal sealed class DeviceConsole
 {
+    private readonly FieldSyncClient client;
+    private readonly LocalStore store;
+    private readonly TextWriter output;
+
+    public DeviceConsole(FieldSyncClient client, LocalStore store, TextWriter output)
+    {
+        (this.client, this.store, this.output) = (client, store, output);
+        // The seed's in-app notifications, as lines: the initial download with its progress, a large incremental sync
+        // ("refresh the view" when done). An app shows them as a banner.
+        client.Notification += (_, n) =>
+        {
+            if (n.State != FieldSync.Client.Notifications.SyncNotificationState.InProgress || n.Received == 0 || n.Pending == 0)
+            {
+                output.WriteLine(Invariant($"notification: {n.Kind} {n.State}, {n.Received} received, {n.Pending} to come ({n.Progress:P0}){(n.CanRefreshView ? "; refresh the view to see the latest updates" : "")}"));
+            }
+        };
+    }
+
     /// <summary>How long a sync that pushed waits for the server to apply the batch and send its outcome back.</summary>
     private static readonly TimeSpan OutcomeWait = TimeSpan.FromSeconds(15);
 
